@@ -1,0 +1,50 @@
+# The pipeline: data/raw -> data/processed -> reports. `make` builds everything,
+# `make test` runs every test; both set up what they need first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+SYSTEM_STAMP := $(VENV)/.system-stamp
+RAW := $(shell find data/raw -type f 2>/dev/null | sort)
+HELPERS := $(shell find src/helpers -name '*.py' 2>/dev/null | sort)
+
+.PHONY: all setup data reports test lab bench clean-reports check
+
+all: data reports
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+$(SYSTEM_STAMP): scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	mkdir -p $(VENV) && touch $@
+
+setup: $(STAMP) $(SYSTEM_STAMP)
+
+# The processed dataset depends on every raw file and on the code that builds it.
+data/processed/datapackage.json: $(STAMP) $(RAW) $(HELPERS)
+	$(PY) -m helpers.build
+
+data: data/processed/datapackage.json
+
+check: $(STAMP)
+	$(PY) -m helpers.build --check
+
+reports: setup data
+	$(PY) -m helpers.reports
+
+test: setup
+	$(PY) -m pytest -n 2
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=.
+
+bench: setup data
+	$(PY) bench/run.py
+
+clean-reports:
+	rm -rf reports/*.html reports/assets reports/failed

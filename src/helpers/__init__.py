@@ -1,0 +1,1 @@
+"""Hospital ransomware timelines: dataset building, dates, timelines and reports."""

@@ -1,0 +1,632 @@
+"""Build the tidy tables from data/raw: load, locate evidence, resolve dates, check, write.
+
+`build_tables()` only reads and returns tables (or raises DatasetError listing every
+problem); `write_tables()` writes them atomically; `python -m helpers.build` does both.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from . import dates, quotes
+from .annotations import Annotation, AnnotationFile, load_annotations
+from .cases import Case, Group, load_cases, load_groups
+from .errors import DatasetError, Problem
+from .handdates import HandDate, parse_hand_date
+from .paths import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+from .sources import DEFAULT_TIMEZONE, Source, load_sources
+
+# Event types that cannot precede the attack they follow from.
+AFTER_ATTACK_TYPES = ("claim", "ultimatum", "leak")
+
+
+@dataclass
+class Dating:
+    """Where an event (or a deadline) lies in time, and how we know."""
+
+    earliest: datetime
+    latest: datetime
+    precision: str
+    method: str
+    value: str  # TIMEX3-style; "" when undated
+
+
+@dataclass
+class ResolvedEvent:
+    annotation: Annotation
+    source: Source
+    case_id: str | None
+    group_id: str | None  # the group a police action targets
+    tz: ZoneInfo
+    quote_span: tuple[int, int] | None = None
+    date_text_span: tuple[int, int] | None = None
+    deadline_text_span: tuple[int, int] | None = None
+    dating: Dating | None = None
+    deadline: Dating | None = None
+
+    @property
+    def scope(self) -> tuple[str, str]:
+        """Event keys live within a case, or within a group for police actions."""
+        return ("case", self.case_id) if self.case_id else ("group", self.group_id or "")
+
+
+@dataclass
+class Raw:
+    groups: dict[str, Group]
+    cases: dict[str, Case]
+    sources: dict[str, Source]
+    files: list[AnnotationFile]
+    problems: list[Problem] = field(default_factory=list)
+    source_files: frozenset[str] = frozenset()  # stems of every source metadata file
+
+
+def load_raw(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Raw:
+    groups, problems = load_groups(raw_dir, root)
+    cases, found = load_cases(raw_dir, root, groups)
+    problems += found
+    sources, found = load_sources(raw_dir, root)
+    problems += found
+    files, found = load_annotations(raw_dir, root)
+    problems += found
+    stems = frozenset(p.stem for p in (raw_dir / "sources").glob("*.yaml"))
+    return Raw(groups, cases, sources, files, problems, stems)
+
+
+# --- references -------------------------------------------------------------------------
+
+def _link_events(raw: Raw) -> tuple[list[ResolvedEvent], list[Problem]]:
+    problems: list[Problem] = []
+    events: list[ResolvedEvent] = []
+    seen_ids: dict[str, str] = {}
+    aliases = {a.casefold(): g.group_id for g in raw.groups.values() for a in (g.name, *g.aliases)}
+    for file in raw.files:
+        source = raw.sources.get(file.source_id)
+        if source is None and file.source_id in raw.source_files:
+            continue  # its metadata or text is broken: that problem is reported already
+        if source is None:
+            problems.append(Problem(file.file, 1, field="source",
+                                    message=f"unknown source {file.source_id!r}",
+                                    hint=f"add data/raw/sources/{file.source_id}.yaml first"))
+            continue
+        for event in file.events:
+            event_id = event.id
+            if event_id and event_id in seen_ids:
+                problems.append(event.problem("id", "duplicate event id",
+                                              f"also used in {seen_ids[event_id]}; ids are never "
+                                              "reused: pick a new one"))
+                continue
+            if event_id:
+                seen_ids[event_id] = f"{event.file}:{event.line}"
+            found = []
+            if event.case and event.case not in raw.cases:
+                found.append(event.problem("case", f"unknown case {event.case!r}",
+                                           "known cases: " + ", ".join(sorted(raw.cases))))
+            for name in ("actor", "target"):
+                value = event.fields.get(name)
+                if value and value not in raw.groups:
+                    suggestion = aliases.get(str(value).casefold())
+                    hint = (f"{value!r} is an alias of {suggestion!r}: use the group id"
+                            if suggestion else "known groups: " + ", ".join(sorted(raw.groups)))
+                    found.append(event.problem(name, f"unknown group {value!r}", hint))
+            if found:
+                problems += found
+                continue
+            case = raw.cases.get(event.case) if event.case else None
+            tz = ZoneInfo(case.timezone if case else DEFAULT_TIMEZONE)
+            group_id = event.target if event.type == "police_action" else None
+            events.append(ResolvedEvent(event, source, event.case, group_id, tz))
+    types_by_key: dict[tuple, ResolvedEvent] = {}
+    for item in events:
+        key = (*item.scope, item.annotation.event_key)
+        first = types_by_key.setdefault(key, item)
+        if first.annotation.type != item.annotation.type:
+            problems.append(item.annotation.problem(
+                "event_key", f"{item.annotation.event_key!r} is a {first.annotation.type} in "
+                f"{first.annotation.file}:{first.annotation.line} but a {item.annotation.type} here",
+                "one real-world event has one type: use another key"))
+    return events, problems
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+def _locate(needle: str, text: str, occurrence: int | None) -> tuple[tuple[int, int] | None, str]:
+    spans = quotes.find_all(needle, text)
+    if not spans:
+        return None, "not found"
+    if occurrence is None:
+        if len(spans) > 1:
+            return None, f"found {len(spans)} times"
+        return spans[0], ""
+    if occurrence > len(spans):
+        return None, f"occurrence {occurrence} asked but found {len(spans)} times"
+    return spans[occurrence - 1], ""
+
+
+def _inside(needle: str, text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    start, end = span
+    inner = quotes.find_all(needle, text[start:end])
+    return (start + inner[0][0], start + inner[0][1]) if inner else None
+
+
+def _check_evidence(item: ResolvedEvent) -> list[Problem]:
+    event, source = item.annotation, item.source
+    if not source.has_text:
+        problems = []
+        if event.quote:
+            problems.append(event.problem("quote", "the source has no stored text to quote",
+                                          "use 'paraphrase' for citation-only sources"))
+        if not event.paraphrase:
+            problems.append(event.problem("paraphrase", "missing: a citation-only source needs "
+                                          "an English paraphrase of what it says"))
+        return problems
+    if event.date_text_verbatim is False:
+        return [event.problem("date_text_verbatim", "a stored text's date_text is always verbatim")]
+    if not event.quote:
+        return [event.problem("quote", "missing: a stored text's event needs a verbatim quote")]
+    span, trouble = _locate(event.quote, source.text, event.quote_occurrence)
+    if span is None:
+        if trouble == "not found":
+            near = quotes.nearest_passage(event.quote, source.text)
+            return [event.problem("quote", f"not found in {source.meta.get('text_file')}",
+                                  f"nearest passage: “{near.strip()}”")]
+        return [event.problem("quote", trouble, "set quote_occurrence to say which one, "
+                              "or lengthen the quote")]
+    item.quote_span = span
+    problems = []
+    if event.date_text:
+        item.date_text_span = _inside(event.date_text, source.text, span)
+        if item.date_text_span is None:
+            problems.append(event.problem("date_text", f"{event.date_text!r} is not inside the quote",
+                                          "the date as written must lie within the quote"))
+    deadline = event.deadline or {}
+    if deadline.get("date_text"):
+        item.deadline_text_span = _inside(deadline["date_text"], source.text, span)
+        if item.deadline_text_span is None:
+            problems.append(event.problem("deadline.date_text",
+                                          f"{deadline['date_text']!r} is not inside the quote",
+                                          "the deadline as written must lie within the quote"))
+    return problems
+
+
+# --- dates ------------------------------------------------------------------------------
+
+def _from_resolution(res: dates.DateResolution) -> Dating:
+    return Dating(res.earliest, res.latest, res.precision, res.method, res.value)
+
+
+def _from_hand(hand: HandDate, method: str) -> Dating:
+    return Dating(hand.earliest, hand.latest, hand.precision, method, hand.value)
+
+
+def _overlap(a: Dating | HandDate, b: Dating | HandDate) -> bool:
+    return a.earliest <= b.latest and b.earliest <= a.latest
+
+
+def _language(item: ResolvedEvent) -> str:
+    # A date_text that is not verbatim is our English rendering of the source's date.
+    if item.annotation.date_text_verbatim is False:
+        return "en"
+    return item.source.meta.get("language") or "fr"
+
+
+def _date_expression(item: ResolvedEvent, date_text: str | None, hand_text: str | None,
+                     note: str | None, field_prefix: str, anchor: Dating | None
+                     ) -> tuple[Dating | None, list[Problem]]:
+    """Resolve a date as written, and check it against the annotator's hand date."""
+    event = item.annotation
+    hand = None
+    if hand_text:
+        try:
+            hand = parse_hand_date(hand_text, item.tz)
+        except ValueError as err:
+            return None, [event.problem(f"{field_prefix}date", str(err))]
+    if not date_text:
+        return (_from_hand(hand, "hand_iso"), []) if hand else (None, [])
+    reference = item.source.publication.reference
+    if reference is None:
+        if hand is None:
+            return None, [event.problem(
+                f"{field_prefix}date_text", f"cannot resolve {date_text!r}: the source has no "
+                "publication date to read it from", "give the hand date in 'date'")]
+        reference = hand.latest
+    # An undated anchor says nothing a relative expression could count from.
+    anchor_value = (dates.DateResolution("anchor", anchor.earliest, anchor.latest,
+                                         anchor.precision, anchor.method, anchor.value or "anchor")
+                    if anchor and anchor.precision in dates.PRECISIONS else None)
+    try:
+        resolved = _from_resolution(dates.resolve(date_text, reference.astimezone(item.tz),
+                                                  anchor_value, language=_language(item)))
+    except (dates.DateResolutionError, ValueError) as err:
+        if hand and note:
+            return _from_hand(hand, "hand_explained"), []
+        return None, [event.problem(f"{field_prefix}date_text", f"cannot resolve: {err}",
+                                    "rephrase as the source wrote it, or give 'date' with "
+                                    "'date_note' explaining it")]
+    if hand and not _overlap(hand, resolved):
+        if note:
+            return _from_hand(hand, "hand_explained"), []
+        return None, [event.problem(
+            f"{field_prefix}date", f"hand date {hand.text} disagrees with {date_text!r} "
+            f"resolved as {resolved.value} ({_iso(resolved.earliest)} to {_iso(resolved.latest)})",
+            "correct the hand date, or explain the difference in 'date_note'")]
+    return resolved, []
+
+
+def _key_bounds(events: list[ResolvedEvent]) -> dict[tuple, tuple[datetime, datetime]]:
+    bounds: dict[tuple, tuple[datetime, datetime]] = {}
+    for item in events:
+        if item.dating is None or item.dating.method.startswith("bounds"):
+            continue
+        key = (*item.scope, item.annotation.event_key)
+        lo, hi = bounds.get(key, (item.dating.earliest, item.dating.latest))
+        bounds[key] = (min(lo, item.dating.earliest), max(hi, item.dating.latest))
+    return bounds
+
+
+def _attack_bounds(events: list[ResolvedEvent]) -> dict[str, datetime]:
+    earliest: dict[str, datetime] = {}
+    for item in events:
+        if item.case_id and item.annotation.type == "attack" and item.dating \
+                and not item.dating.method.startswith("bounds"):
+            current = earliest.get(item.case_id)
+            earliest[item.case_id] = min(current, item.dating.earliest) if current else item.dating.earliest
+    return earliest
+
+
+def _bound(item: ResolvedEvent, name: str, key_bounds, default: datetime | None,
+           default_label: str) -> tuple[datetime | None, str, list[Problem]]:
+    event = item.annotation
+    value = event.fields.get(name)
+    if value is None:
+        if default is None:
+            return None, "", [event.problem(name, f"undated event with no {default_label} to "
+                                            "bound it", f"give '{name}' as an event key or an "
+                                            "ISO date")]
+        return default, default_label, []
+    key = (*item.scope, value)
+    if key in key_bounds:
+        lo, hi = key_bounds[key]
+        return (lo if name == "not_before" else hi), value, []
+    try:
+        hand = parse_hand_date(value, item.tz)
+    except ValueError:
+        return None, "", [event.problem(name, f"{value!r} is neither a dated event key of this "
+                                        "case nor an ISO date")]
+    return (hand.earliest if name == "not_before" else hand.latest), value, []
+
+
+def _date_events(events: list[ResolvedEvent]) -> list[Problem]:
+    problems: list[Problem] = []
+    # First the events dated by themselves, then those relative to an anchor, then bounds.
+    plain = [e for e in events if not e.annotation.anchor]
+    anchored = [e for e in events if e.annotation.anchor]
+    for item in plain:
+        event = item.annotation
+        item.dating, found = _date_expression(item, event.date_text, event.date,
+                                              event.date_note, "", None)
+        problems += found
+    same_source_bounds = {}
+    for item in plain:
+        if item.dating:
+            same_source_bounds[(item.source.source_id, *item.scope, item.annotation.event_key)] = item.dating
+    key_bounds = _key_bounds(plain)
+    for item in anchored:
+        event = item.annotation
+        # The same source's date for the anchor first; else what all sources say of it.
+        anchor = same_source_bounds.get((item.source.source_id, *item.scope, event.anchor))
+        if anchor is None and (*item.scope, event.anchor) in key_bounds:
+            lo, hi = key_bounds[(*item.scope, event.anchor)]
+            anchor = Dating(lo, hi, "day", "anchor_across_sources", "")
+        if anchor is None:
+            problems.append(event.problem("anchor", f"no dated event {event.anchor!r} in this "
+                                          "case to anchor on"))
+            continue
+        item.dating, found = _date_expression(item, event.date_text, event.date,
+                                              event.date_note, "", anchor)
+        problems += found
+    key_bounds = _key_bounds(events)
+    attacks = _attack_bounds(events)
+    for item in events:
+        event = item.annotation
+        if item.dating is not None or event.date_text or event.date:
+            continue
+        if event.anchor:
+            continue
+        attack = attacks.get(item.case_id) if item.case_id else None
+        earliest, lo_label, found = _bound(item, "not_before", key_bounds, attack, "attack")
+        latest, hi_label, more = _bound(item, "not_after", key_bounds,
+                                        item.source.publication.latest, "publication")
+        problems += found + more
+        if earliest is not None and latest is not None:
+            if earliest > latest:
+                problems.append(event.problem("not_after", f"bounds are inverted: not before "
+                                              f"{_iso(earliest)} but not after {_iso(latest)}"))
+                continue
+            item.dating = Dating(earliest.astimezone(item.tz), latest.astimezone(item.tz),
+                                 "undated", f"bounds:{lo_label}..{hi_label}", "")
+    for item in events:
+        deadline = item.annotation.deadline or {}
+        if deadline.get("date_text") or deadline.get("date"):
+            item.deadline, found = _date_expression(item, deadline.get("date_text"),
+                                                    deadline.get("date"), deadline.get("date_note"),
+                                                    "deadline.", item.dating)
+            problems += found
+    return problems
+
+
+# --- rules ------------------------------------------------------------------------------
+
+def _check_rules(events: list[ResolvedEvent]) -> list[Problem]:
+    problems = []
+    attacks = _attack_bounds(events)
+    for item in events:
+        event, dating = item.annotation, item.dating
+        if dating is None:
+            continue
+        published = item.source.publication.latest
+        if published is not None and dating.earliest > published \
+                and not event.has_exception("after_publication"):
+            problems.append(event.problem(
+                "date", f"dated {_iso(dating.earliest)}, after its source's publication "
+                f"({_iso(published)})", "check the date, or add an exception with rule "
+                "after_publication and a reason"))
+        attack = attacks.get(item.case_id) if item.case_id else None
+        if attack is not None and event.type in AFTER_ATTACK_TYPES and dating.latest < attack \
+                and not event.has_exception("chronology"):
+            problems.append(event.problem(
+                "date", f"a {event.type} dated {_iso(dating.latest)} is before the attack "
+                f"({_iso(attack)})", "check the date, or add an exception with rule chronology "
+                "and a reason"))
+        if item.deadline and item.deadline.latest < dating.earliest \
+                and not event.has_exception("chronology"):
+            problems.append(event.problem(
+                "deadline.date", f"deadline {_iso(item.deadline.latest)} is before the ultimatum "
+                f"was issued ({_iso(dating.earliest)})", "check both dates, or add an exception "
+                "with rule chronology and a reason"))
+    return problems
+
+
+def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: set[str]
+                    ) -> tuple[list[dict], list[Problem]]:
+    """Every date expression in a stored text is annotated or dismissed; returns dismissals."""
+    problems, dismissed_rows = [], []
+    for file in raw.files:
+        source = raw.sources.get(file.source_id)
+        if source is None or not source.has_text:
+            if source is not None and file.dismissed:
+                problems.append(Problem(file.file, file.dismissed[0].line, field="dismissed",
+                                        message="a citation-only source has no text to dismiss from"))
+            continue
+        covered = [span for e in events if e.source is source
+                   for span in (e.date_text_span, e.deadline_text_span) if span]
+        for item in file.dismissed:
+            span, trouble = _locate(item.text, source.text, item.occurrence)
+            if span is None and trouble.startswith("found"):
+                span = None
+                trouble += "; set 'occurrence'"
+            if span is None:
+                problems.append(Problem(file.file, item.line, field="dismissed.text",
+                                        message=f"{item.text!r} {trouble} in the text"))
+                continue
+            covered.append(span)
+            dismissed_rows.append({"source_id": source.source_id, "text": source.text[span[0]:span[1]],
+                                   "text_start": span[0], "text_end": span[1], "reason": item.reason})
+        if source.source_id in skip:
+            continue
+        for found in dates.find_expressions(source.text, source.publication.reference):
+            if not any(start < found.end and found.start < end for start, end in covered):
+                problems.append(Problem(
+                    file.file, 0, field="dismissed",
+                    message=f"date expression {found.text!r} at offset {found.start} is neither "
+                    "annotated nor dismissed",
+                    hint="annotate the event it dates, or dismiss it with a reason"))
+    return dismissed_rows, problems
+
+
+# --- tables -----------------------------------------------------------------------------
+
+def _iso(moment: datetime | None) -> str:
+    """Local wall-clock time, without offset: the case's time zone is in cases.csv."""
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") if moment else ""
+
+
+def _event_date(dating: Dating | None) -> str:
+    if dating is None or not dating.value:
+        return ""
+    return dating.value.split("T")[0]
+
+
+def _time_of_day(dating: Dating | None) -> str:
+    if dating is None or "T" not in dating.value:
+        return ""
+    return dating.value.split("T", 1)[1]
+
+
+def _event_row(item: ResolvedEvent) -> dict:
+    event, dating, deadline = item.annotation, item.dating, item.deadline
+    deadline_raw = event.deadline or {}
+    quote = item.source.text[item.quote_span[0]:item.quote_span[1]] if item.quote_span else ""
+    return {
+        "event_id": event.id,
+        "case_id": item.case_id or "",
+        "event_type": event.type,
+        "event_key": event.event_key,
+        "is_context": event.type == "police_action",
+        "source_id": item.source.source_id,
+        "date_text": event.date_text or "",
+        "is_date_text_verbatim": event.date_text_verbatim is not False,
+        "event_date": _event_date(dating),
+        "time_of_day": _time_of_day(dating),
+        "date_earliest": _iso(dating.earliest) if dating else "",
+        "date_latest": _iso(dating.latest) if dating else "",
+        "date_precision": dating.precision if dating else "",
+        "date_method": dating.method if dating else "",
+        "date_value": dating.value if dating else "",
+        "date_note": event.date_note or "",
+        "deadline_text": deadline_raw.get("date_text") or "",
+        "deadline_date": _event_date(deadline),
+        "deadline_earliest": _iso(deadline.earliest) if deadline else "",
+        "deadline_latest": _iso(deadline.latest) if deadline else "",
+        "deadline_precision": deadline.precision if deadline else "",
+        "deadline_method": deadline.method if deadline else "",
+        "quote": quote,
+        "quote_start": item.quote_span[0] if item.quote_span else None,
+        "quote_end": item.quote_span[1] if item.quote_span else None,
+        "date_text_start": item.date_text_span[0] if item.date_text_span else None,
+        "date_text_end": item.date_text_span[1] if item.date_text_span else None,
+        "paraphrase": event.paraphrase or "",
+        "actor": event.actor or "",
+        "target": event.target or "",
+        "agencies": ";".join(event.agencies or []),
+        "countries_count": event.countries_count,
+        "data_volume_gb": event.data_volume_gb,
+        "status": event.status,
+        "summary": " ".join(str(event.summary).split()),
+        "notes": " ".join(str(event.notes or "").split()),
+        "annotation_file": event.file,
+        "annotation_line": event.line,
+    }
+
+
+def _source_row(source: Source) -> dict:
+    meta, pub = source.meta, source.publication
+    return {
+        "source_id": source.source_id,
+        "outlet": meta["outlet"],
+        "title": meta.get("title") or "",
+        "author": meta.get("author") or "",
+        "url": meta.get("url") or "",
+        "url_note": " ".join(str(meta.get("url_note") or "").split()),
+        "language": meta["language"],
+        "published": pub.text or "",
+        "published_qualifier": pub.qualifier,
+        "published_earliest": _iso(pub.earliest),
+        "published_latest": _iso(pub.latest),
+        "published_basis": " ".join(str(meta.get("published_basis") or "").split()),
+        "received_date": str(meta["received"]),
+        "has_text": source.has_text,
+        "text_file": meta.get("text_file") or "",
+        "text_sha256": meta.get("sha256") or "",
+        "rights": " ".join(str(meta["rights"]).split()),
+        "via": meta.get("via") or "",
+    }
+
+
+@dataclass
+class Tables:
+    """The dataset's tables, as written to data/processed (all columns as text-ready values)."""
+
+    events: pd.DataFrame
+    cases: pd.DataFrame
+    sources: pd.DataFrame
+    groups: pd.DataFrame
+    case_timeline: pd.DataFrame
+    dismissed: pd.DataFrame
+
+    def items(self):
+        return {"events": self.events, "cases": self.cases, "sources": self.sources,
+                "groups": self.groups, "case_timeline": self.case_timeline,
+                "dismissed_expressions": self.dismissed}.items()
+
+
+def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
+    """Read data/raw and return the tables; raise DatasetError listing every problem."""
+    from .timeline_table import case_timeline  # the derived table has its own module
+
+    raw = load_raw(raw_dir, root)
+    problems = list(raw.problems)
+    events, found = _link_events(raw)
+    problems += found
+    unlocated_sources: set[str] = set()
+    for item in events:
+        found = _check_evidence(item)
+        problems += found
+        if found:
+            # Its date spans are unknown, so coverage of that text would be misreported.
+            unlocated_sources.add(item.source.source_id)
+    problems += _date_events(events)
+    problems += _check_rules(events)
+    dismissed_rows, found = _check_coverage(raw, events, unlocated_sources)
+    problems += found
+    if problems:
+        raise DatasetError(problems)
+    event_rows = sorted((_event_row(e) for e in events),
+                        key=lambda r: (r["case_id"] == "", r["case_id"], r["date_earliest"],
+                                       r["event_id"]))
+    events_df = pd.DataFrame(event_rows)
+    for column in ("quote_start", "quote_end", "date_text_start", "date_text_end",
+                   "countries_count"):
+        events_df[column] = events_df[column].astype("Int64")
+    cases_df = pd.DataFrame([{
+        "case_id": c.case_id, "victim": c.victim, "facility_kind": c.facility_kind,
+        "city": c.city, "country_code": c.country_code, "groups": ";".join(c.groups),
+        "timezone": c.timezone,
+        "n_sources": int(events_df.loc[events_df.case_id == c.case_id, "source_id"].nunique()),
+        "n_events": int((events_df.case_id == c.case_id).sum()),
+    } for c in sorted(raw.cases.values(), key=lambda c: c.case_id)])
+    sources_df = pd.DataFrame([_source_row(s) for _, s in sorted(raw.sources.items())])
+    groups_df = pd.DataFrame([{"group_id": g.group_id, "name": g.name,
+                               "aliases": ";".join(g.aliases)}
+                              for _, g in sorted(raw.groups.items())])
+    dismissed_df = pd.DataFrame(dismissed_rows,
+                                columns=["source_id", "text", "text_start", "text_end", "reason"])
+    dismissed_df = dismissed_df.sort_values(["source_id", "text_start"], ignore_index=True)
+    return Tables(events_df, cases_df, sources_df, groups_df,
+                  case_timeline(events_df, cases_df), dismissed_df)
+
+
+def validate(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> list[Problem]:
+    """Every problem in data/raw, without writing anything."""
+    try:
+        build_tables(raw_dir, root)
+    except DatasetError as err:
+        return err.problems
+    return []
+
+
+def write_tables(tables: Tables, out_dir: Path = PROCESSED_DIR, raw_dir: Path = RAW_DIR) -> None:
+    from .datapackage import write_outputs
+
+    write_outputs(tables, out_dir, raw_dir)
+
+
+def build(raw_dir: Path = RAW_DIR, out_dir: Path = PROCESSED_DIR,
+          root: Path = PROJECT_ROOT) -> Tables:
+    """Build the dataset from `raw_dir` into `out_dir`; nothing is written on failure."""
+    tables = build_tables(raw_dir, root)
+    write_tables(tables, out_dir, raw_dir)
+    return tables
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.build",
+                                     description="Build data/processed from data/raw.")
+    parser.add_argument("--raw", type=Path, default=RAW_DIR, help="raw data folder")
+    parser.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output folder")
+    parser.add_argument("--check", action="store_true",
+                        help="validate only; write nothing")
+    args = parser.parse_args(argv)
+    root = args.raw.resolve().parents[1]
+    try:
+        if args.check:
+            tables = build_tables(args.raw.resolve(), root)
+        else:
+            tables = build(args.raw.resolve(), args.out.resolve(), root)
+    except DatasetError as err:
+        print(err.render(), file=sys.stderr)
+        print("Nothing was written; the previous dataset is unchanged.", file=sys.stderr)
+        return 1
+    action = "checked" if args.check else f"written to {args.out}"
+    print(f"{len(tables.events)} events, {len(tables.cases)} cases, "
+          f"{len(tables.sources)} sources: {action}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""Cases and groups: who was attacked, and by whom, coded once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import Problem
+from .sources import SLUG
+from .vocab import FACILITY_KINDS
+from .yamlio import LocatedDict, load_yaml
+
+CASE_FIELDS = ("case_id", "victim", "facility_kind", "city", "country_code", "groups",
+               "timezone", "notes")
+GROUP_FIELDS = ("group_id", "name", "aliases", "notes")
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    victim: str
+    facility_kind: str
+    city: str
+    country_code: str
+    groups: tuple[str, ...]
+    timezone: str
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    group_id: str
+    name: str
+    aliases: tuple[str, ...]
+    notes: str | None = None
+
+
+def _records(path: Path, root: Path, kind: str) -> tuple[list[LocatedDict], list[Problem]]:
+    display = str(path.relative_to(root))
+    data, problems = load_yaml(path, display)
+    if problems:
+        return [], problems
+    if not isinstance(data, list) or not all(isinstance(r, LocatedDict) for r in data):
+        return [], [Problem(display, message=f"must be a list of {kind} records")]
+    return data, []
+
+
+def _check_fields(record: LocatedDict, display: str, allowed: tuple, required: tuple,
+                  id_field: str) -> list[Problem]:
+    problems = []
+    for name in record:
+        if name not in allowed:
+            problems.append(Problem(display, record.line_of(name), str(record.get(id_field) or ""),
+                                    str(name), "unknown field", "allowed: " + ", ".join(allowed)))
+    for name in required:
+        if record.get(name) in (None, "", []):
+            problems.append(Problem(display, record.line, str(record.get(id_field) or ""), name,
+                                    "missing required field"))
+    value = record.get(id_field)
+    if isinstance(value, str) and not SLUG.match(value):
+        problems.append(Problem(display, record.line_of(id_field), value, id_field,
+                                "not a valid id", "use lower-case letters, digits and hyphens"))
+    return problems
+
+
+def load_groups(raw_dir: Path, root: Path) -> tuple[dict[str, Group], list[Problem]]:
+    path = raw_dir / "groups.yaml"
+    display = str(path.relative_to(root))
+    records, problems = _records(path, root, "group")
+    groups: dict[str, Group] = {}
+    for record in records:
+        found = _check_fields(record, display, GROUP_FIELDS, ("group_id", "name"), "group_id")
+        if record.get("group_id") in groups:
+            found.append(Problem(display, record.line, record["group_id"], "group_id",
+                                 "duplicate group id"))
+        problems += found
+        if not found:
+            groups[record["group_id"]] = Group(record["group_id"], record["name"],
+                                               tuple(record.get("aliases") or ()),
+                                               record.get("notes"))
+    return groups, problems
+
+
+def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group]
+               ) -> tuple[dict[str, Case], list[Problem]]:
+    path = raw_dir / "cases.yaml"
+    display = str(path.relative_to(root))
+    records, problems = _records(path, root, "case")
+    cases: dict[str, Case] = {}
+    required = ("case_id", "victim", "facility_kind", "city", "country_code", "groups", "timezone")
+    for record in records:
+        found = _check_fields(record, display, CASE_FIELDS, required, "case_id")
+        case_id = record.get("case_id") or ""
+        if case_id in cases:
+            found.append(Problem(display, record.line, case_id, "case_id", "duplicate case id"))
+        kind = record.get("facility_kind")
+        if kind and kind not in FACILITY_KINDS:
+            found.append(Problem(display, record.line_of("facility_kind"), case_id,
+                                 "facility_kind", f"unknown facility kind {kind!r}",
+                                 "allowed: " + ", ".join(FACILITY_KINDS)))
+        for group in record.get("groups") or []:
+            if group not in groups:
+                found.append(Problem(display, record.line_of("groups"), case_id, "groups",
+                                     f"unknown group {group!r}",
+                                     "known groups: " + ", ".join(sorted(groups))))
+        try:
+            ZoneInfo(str(record.get("timezone")))
+        except (ZoneInfoNotFoundError, ValueError):
+            found.append(Problem(display, record.line_of("timezone"), case_id, "timezone",
+                                 f"unknown time zone {record.get('timezone')!r}",
+                                 "use an IANA name such as Europe/Paris"))
+        problems += found
+        if not found:
+            cases[case_id] = Case(case_id, record["victim"], kind, record["city"],
+                                  record["country_code"], tuple(record["groups"]),
+                                  record["timezone"], record.get("notes"))
+    return cases, problems

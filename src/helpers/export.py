@@ -1,0 +1,192 @@
+"""Static export of figures (SVG, PNG, PDF) with kaleido, in one browser session.
+
+kaleido 1.x drives a headless Chromium-based browser. Starting one takes seconds, so
+:func:`export_figures` renders every figure and format in a single session. Files are written
+atomically (temporary file in the target folder, then ``os.replace``), so a failed or
+interrupted export never leaves a truncated image behind.
+
+``python -m helpers.export`` writes the standard figures to ``reports/figures``; without a
+browser it prints how to install one and exits with status 2 (no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from .errors import ProjectError
+
+FORMATS = ("svg", "png", "pdf")
+SUPPORTED_FORMATS = ("svg", "png", "pdf", "jpeg", "webp")
+DEFAULT_WIDTH = 1200
+DEFAULT_HEIGHT = 600
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+INSTALL_HINT = (
+    "Install Chromium (Debian/Ubuntu: `apt-get install chromium`), or Google Chrome, or run "
+    "`kaleido_get_chrome`; or set BROWSER_PATH to a Chromium-based browser's executable."
+)
+
+
+class StaticExportUnavailable(ProjectError, RuntimeError):
+    """Static export needs a Chromium-based browser, and none can be started."""
+
+
+def find_browser() -> str | None:
+    """Path of the browser kaleido would use (BROWSER_PATH, PATH, usual places), or None."""
+    from choreographer.browsers.chromium import Chromium
+
+    path = Chromium.find_browser(skip_local=False)
+    if path and Path(path).is_file() and os.access(path, os.X_OK):
+        return str(path)
+    return None
+
+
+def _unavailable(detail: str) -> StaticExportUnavailable:
+    return StaticExportUnavailable(f"Static export (SVG/PNG/PDF) is unavailable: {detail}. "
+                                   + INSTALL_HINT)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _check(figures: Mapping[str, go.Figure], formats: Sequence[str]) -> list[str]:
+    formats = [f.lower().lstrip(".") for f in ([formats] if isinstance(formats, str)
+                                                  else formats)]
+    formats = ["jpeg" if f == "jpg" else f for f in formats]
+    unknown = [f for f in formats if f not in SUPPORTED_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format(s) {unknown}; supported: {', '.join(SUPPORTED_FORMATS)}")
+    bad = [n for n in figures if not NAME.match(str(n))]
+    if bad:
+        raise ValueError(f"figure names must be plain file stems (letters, digits, . _ -): {bad}")
+    return list(dict.fromkeys(formats))
+
+
+async def _render_all(jobs, browser: str, timeout: float):
+    import kaleido
+
+    # mathjax=False: no network fetch, and the figures use no LaTeX.
+    async with kaleido.Kaleido(n=1, timeout=timeout, path=browser, mathjax=False) as k:
+        for fig, opts, path in jobs:
+            _write_atomic(path, await k.calc_fig(fig, opts=opts))
+
+
+def export_figures(figures: Mapping[str, go.Figure], out_dir, formats=FORMATS, *,
+                   width: int | None = None, height: int | None = None, scale: float = 1,
+                   timeout: float = 90) -> list[Path]:
+    """Write every figure in every format to `out_dir/<name>.<format>`; return the paths.
+
+    One browser session serves all figures. Size: `width`/`height` if given, else the
+    figure's layout size, else 1200 x 600 px. Raises StaticExportUnavailable when no
+    browser can be found or started.
+    """
+    formats = _check(figures, formats)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for name, fig in figures.items():
+        layout = fig.layout
+        size = {"width": width or layout.width or DEFAULT_WIDTH,
+                "height": height or layout.height or DEFAULT_HEIGHT}
+        for fmt in formats:
+            ext = "jpg" if fmt == "jpeg" else fmt
+            jobs.append((fig, {"format": fmt, "scale": scale, **size}, out / f"{name}.{ext}"))
+    if not jobs:
+        return []
+    browser = find_browser()
+    if browser is None:
+        where = os.environ.get("BROWSER_PATH")
+        raise _unavailable(f"BROWSER_PATH={where!r} is not an executable browser" if where
+                           else "no Chromium-based browser was found on this machine")
+    from kaleido.errors import BrowserFailedError, ChromeNotFoundError
+
+    # A worker thread owns the event loop, so this also works under Jupyter's running loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(asyncio.run, _render_all(jobs, browser, timeout))
+        try:
+            future.result()
+        except ChromeNotFoundError as exc:
+            raise _unavailable(f"the browser was not found ({exc})") from exc
+        except BrowserFailedError as exc:
+            raise _unavailable(f"the browser at {browser} failed to start ({exc})") from exc
+    return [path for _, _, path in jobs]
+
+
+def standard_figures(events, cases) -> dict[str, go.Figure]:
+    """The report's figures: the calendar and the view aligned on the attack."""
+    from .timeline import aligned_figure, calendar_figure
+
+    return {"timeline-calendar": calendar_figure(events, cases),
+            "timeline-aligned-attack": aligned_figure(events, cases, align_on="attack")}
+
+
+def _load_tables(args):
+    if args.synthetic:
+        from .synthetic import synthetic_dataset
+
+        data = synthetic_dataset(args.synthetic, seed=args.seed)
+        return data.events, data.cases
+    if args.example:
+        from .synthetic import example_tables
+
+        data = example_tables()
+        return data.events, data.cases
+    from .dataset import load_dataset  # the processed tables (data/processed)
+
+    try:
+        data = load_dataset()
+    except FileNotFoundError as exc:
+        raise ProjectError(f"the processed dataset is missing ({exc.filename}); "
+                           "build it first, or use --example / --synthetic N") from exc
+    return data.events_with_outlets(), data.cases
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI: export the standard figures. Exit 2, with a message, when export is impossible."""
+    from .paths import REPORTS_DIR
+
+    parser = argparse.ArgumentParser(prog="python -m helpers.export", description=__doc__
+                                     .split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=REPORTS_DIR / "figures",
+                        help="output folder (default: reports/figures)")
+    parser.add_argument("--formats", default=",".join(FORMATS),
+                        help="comma-separated formats (default: svg,png,pdf)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--synthetic", type=int, metavar="N",
+                        help="use a synthetic dataset of N cases instead of the dataset")
+    source.add_argument("--example", action="store_true",
+                        help="use the two hand-coded example cases")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --synthetic")
+    args = parser.parse_args(argv)
+    try:
+        events, cases = _load_tables(args)
+        paths = export_figures(standard_figures(events, cases), args.out,
+                               [f for f in args.formats.split(",") if f])
+    except (ProjectError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Shared fixtures: copies of raw data that a test may break without touching the real one."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+TESTS = Path(__file__).resolve().parent
+MINI_RAW = TESTS / "fixtures" / "mini_raw"
+BAD_FIXTURES = TESTS / "fixtures" / "bad"
+
+
+def copy_raw(source: Path, project: Path) -> Path:
+    """Lay `source` out as `project/data/raw`, the shape the builder expects."""
+    raw = project / "data" / "raw"
+    shutil.copytree(source, raw)
+    return raw
+
+
+def apply_edit(raw: Path, edit: dict) -> None:
+    """Apply one catalogue fixture's edit to a raw folder."""
+    path = raw / edit["file"]
+    if "content" in edit:
+        path.write_text(edit["content"], encoding="utf-8")
+    if "replace" in edit:
+        text = path.read_text(encoding="utf-8")
+        for old, new in edit["replace"]:
+            assert old in text, f"fixture edit does not apply: {old!r} not in {edit['file']}"
+            text = text.replace(old, new, 1)
+        path.write_text(text, encoding="utf-8")
+    if "append" in edit:
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write(edit["append"])
+    if edit.get("latin1"):
+        path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", "replace"))
+    if "update_sha256" in edit:
+        meta = raw / edit["update_sha256"]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        text = meta.read_text(encoding="utf-8")
+        old = next(line for line in text.splitlines() if line.startswith("sha256:"))
+        meta.write_text(text.replace(old, f"sha256: {digest}"), encoding="utf-8")
+
+
+def bad_fixtures() -> list[tuple[str, dict]]:
+    return [(p.stem, yaml.safe_load(p.read_text(encoding="utf-8")))
+            for p in sorted(BAD_FIXTURES.glob("*.yaml"))]
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    copy_raw(MINI_RAW, tmp_path)
+    return tmp_path
