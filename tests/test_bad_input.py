@@ -58,3 +58,22 @@ def test_cli_error_has_no_traceback_and_leaves_outputs(mini_project):
     assert ("data/raw/annotations/test-article.yaml:22: event test-article-claim: field 'type': "
             "unknown event type 'revendication'") in run.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_explained_exception_lets_a_rule_pass(mini_project):
+    raw = mini_project / "data" / "raw"
+    apply_edit(raw, dict(CATALOGUE)["leak-before-attack"]["edit"])
+    apply_edit(raw, {"file": "annotations/test-citation.yaml", "replace": [[
+        "    data_volume_gb: 13\n",
+        "    data_volume_gb: 13\n    exceptions:\n      - rule: chronology\n"
+        "        reason: The outlet's date is wrong but is what it says.\n"]]})
+    tables = build_tables(raw, mini_project)
+    assert "2023-03-01" in set(tables.events.event_date)
+
+
+def test_exception_without_reason_is_refused(mini_project):
+    raw = mini_project / "data" / "raw"
+    apply_edit(raw, {"file": "annotations/test-citation.yaml", "replace": [[
+        "    data_volume_gb: 13\n", "    data_volume_gb: 13\n    exceptions:\n      - rule: chronology\n"]]})
+    with pytest.raises(DatasetError, match="each exception needs a known rule and a reason"):
+        build_tables(raw, mini_project)
