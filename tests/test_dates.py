@@ -303,10 +303,16 @@ def test_contradiction_is_a_resolution_error():
         resolve("samedi 4 décembre 2022", datetime(2022, 12, 5, tzinfo=PARIS))
 
 
-def test_coarse_anchor_is_refused():
-    month = resolve("octobre 2022", datetime(2022, 12, 5, tzinfo=PARIS))
-    with pytest.raises(ValueError, match="coarser"):
-        resolve("le lendemain", datetime(2022, 12, 5, tzinfo=PARIS), month)
+def test_anchors_are_checked():
+    reference = datetime(2022, 12, 5, tzinfo=PARIS)
+    month = resolve("octobre 2022", reference)
+    with pytest.raises(DateResolutionError, match="coarser"):
+        resolve("le lendemain", reference, month)
+    assert resolve("hier", reference, month).value == "2022-12-04"  # unused, so not in the way
+    with pytest.raises(ValueError, match="timezone-aware"):
+        resolve("le lendemain", reference, datetime(2022, 12, 1))
+    night = resolve("dans la nuit du samedi 3 décembre", reference)
+    assert resolve("le lendemain", reference, night).value == "2022-12-04"  # a night's day is its evening
 
 
 def test_dateparser_is_the_fallback():

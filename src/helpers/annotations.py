@@ -31,6 +31,7 @@ class Annotation:
     line: int
     fields: dict
     key_lines: dict = field(default_factory=dict)
+    is_valid: bool = True  # False when its own fields have problems (already reported)
 
     def __getattr__(self, name: str):
         if name in EVENT_FIELDS:
@@ -41,8 +42,9 @@ class Annotation:
         return self.key_lines.get(name, self.line)
 
     def problem(self, field_name: str, message: str, hint: str = "") -> Problem:
-        return Problem(self.file, self.line_of(field_name), self.fields.get("id") or "",
-                       field_name, message, hint)
+        event_id = self.fields.get("id")
+        return Problem(self.file, self.line_of(field_name),
+                       event_id if isinstance(event_id, str) else "", field_name, message, hint)
 
     def has_exception(self, rule: str) -> bool:
         return any(isinstance(e, dict) and e.get("rule") == rule for e in self.exceptions or [])
@@ -220,7 +222,9 @@ def load_annotation_file(path: Path, root: Path) -> tuple[AnnotationFile | None,
                                     message="each event must be a mapping of fields"))
             continue
         event = Annotation(source_id, display, item.line, dict(item), dict(item.key_lines))
-        problems += _check_event(event)
+        found = _check_event(event)
+        event.is_valid = not found
+        problems += found
         events.append(event)
     raw_dismissed = data.get("dismissed") or []
     if not isinstance(raw_dismissed, list):

@@ -95,6 +95,8 @@ def _link_events(raw: Raw) -> tuple[list[ResolvedEvent], list[Problem]]:
                                     hint=f"add data/raw/sources/{file.source_id}.yaml first"))
             continue
         for event in file.events:
+            if not event.is_valid:
+                continue  # cross-checks would only repeat what its own fields got wrong
             event_id = event.id
             if event_id and event_id in seen_ids:
                 problems.append(event.problem("id", "duplicate event id",

@@ -263,7 +263,8 @@ def _french_lexicon() -> _Lexicon:
     count_rx = _count_rx(counts)
     units = {"minute": "minute", "minutes": "minute", "heure": "hour", "heures": "hour", "h": "hour",
              "jour": "day", "jours": "day", "journee": "day", "journees": "day", "semaine": "week",
-             "semaines": "week", "mois": "month", "an": "year", "ans": "year", "annee": "year", "annees": "year"}  # fmt: skip
+             "semaines": "week", "mois": "month", "an": "year", "ans": "year", "annee": "year",
+             "annees": "year"}  # fmt: skip
     unit_rx = r"(?P<unit>minutes?|heures?|h|jours?|journees?|semaines?|mois|ans?|annees?)(?![a-z])"
     unit_no_h = r"(?:minutes?|heures?|jours?|journees?|semaines?|mois|ans|annees?)(?![a-z])"
 
@@ -309,7 +310,8 @@ def _french_lexicon() -> _Lexicon:
         "ce soir": ("evening", _THIS),
         "cette soiree": ("evening", _THIS),
         **dict.fromkeys(["dans la nuit", "la nuit", "pendant la nuit", "au cours de la nuit", "durant la nuit",
-                         "en pleine nuit", "en cours de nuit", "tard dans la nuit", "nuit"], ("night", _FREE)),
+                         "en pleine nuit", "en cours de nuit", "tard dans la nuit"], ("night", _FREE)),
+        "nuit": ("night", _BARE),  # alone it is too common ("cadres de nuit") to be a date
         "cette nuit": ("night", _TONIGHT),
         "la nuit derniere": ("night", _LAST_NIGHT),
         "la nuit passee": ("night", _LAST_NIGHT),
@@ -319,8 +321,6 @@ def _french_lexicon() -> _Lexicon:
         "le matin meme": ("morning", _ANCHOR_SAME),
         "la nuit meme": ("night", _ANCHOR_SAME),
     }  # fmt: skip
-    # "nuit" alone is too common ("cadres de nuit") to be found without a day before it.
-    pods["nuit"] = ("night", _BARE)
 
     time_zones = {"cet": 1, "cest": 2, "utc": 0, "gmt": 0, "heure de paris": None, "heure francaise": None,
                   "heure locale": None}  # fmt: skip
@@ -415,7 +415,8 @@ def _french_lexicon() -> _Lexicon:
                              "cette annee": 0, "l'an prochain": 1, "l'annee prochaine": 1}),  # fmt: skip
         year_named=re.compile(year_named),
         ago=re.compile(
-            rf"il\s+y\s+a\s+(?:(?:environ|pres\s+de|plus\s+de|moins\s+de|un\s+peu\s+plus\s+de)\s+)?{count_rx}\s*{unit_rx}"
+            r"il\s+y\s+a\s+(?:(?:environ|pres\s+de|plus\s+de|moins\s+de|un\s+peu\s+plus\s+de)\s+)?"
+            rf"{count_rx}\s*{unit_rx}"
         ),
         ahead=re.compile(rf"(?:dans|d'ici)\s+{count_rx}\s*{unit_rx}"),
         durations=(
@@ -632,7 +633,6 @@ class _Syntax:
     time: _Time | None = None
     qualifier: str | None = None
     period: _Period | None = None
-    boundary: bool = False
 
 
 _SEPARATOR = re.compile(r"\s*,\s*|\s+")
@@ -654,10 +654,6 @@ def _month_number(lex: _Lexicon, text: str) -> int:
 def _count(lex: _Lexicon, match: re.Match) -> int:
     text = match.group("n")
     return int(text) if text.isdigit() else lex.counts[_canon(text)]
-
-
-def _unit(lex: _Lexicon, text: str) -> str:
-    return lex.units[text]
 
 
 def _year(text: str | None) -> int | None:
@@ -704,7 +700,7 @@ def _parse_day(lex: _Lexicon, s: str, pos: int, strict: bool) -> tuple[_Day, int
     if m := lex.anchors.match(s, pos):
         candidates.append((_Day("anchor", offset=lex.anchor_offsets[_canon(m.group("anc"))]), m.end()))
     if m := lex.anchor_counts.match(s, pos):
-        days = _count(lex, m) * (7 if _unit(lex, m.group("unit")) == "week" else 1)
+        days = _count(lex, m) * (7 if lex.units[m.group("unit")] == "week" else 1)
         sign = lex.anchor_count_signs[_canon(m.group("rel"))]
         candidates.append((_Day("anchor", offset=sign * days), m.end()))
     return max(candidates, key=lambda c: c[1], default=None)
@@ -809,7 +805,7 @@ def _parse_period(lex: _Lexicon, s: str, pos: int, strict: bool) -> tuple[_Perio
     for pattern, sign in ((lex.ago, -1), (lex.ahead, 1)):
         if m := pattern.match(s, pos):
             count = sign * _count(lex, m)
-            candidates.append((_Period("offset", unit=_unit(lex, m.group("unit")), count=count), m.end()))
+            candidates.append((_Period("offset", unit=lex.units[m.group("unit")], count=count), m.end()))
     for pattern in lex.durations:
         if m := pattern.match(s, pos):
             candidates.append((_Period("duration"), m.end()))
@@ -855,8 +851,9 @@ def _merge(syntax: _Syntax, **changes) -> _Syntax:
 def _parse_at(lex: _Lexicon, s: str, pos: int, strict: bool) -> _Syntax | None:
     """The longest expression starting at pos (components joined by spaces or commas)."""
     best = _parse_components(lex, s, pos, strict, _Syntax(end=pos))
+    # "avant ce mercredi 1er mai à minuit", "depuis le 9 octobre": the boundary itself is the date.
     if boundary := lex.boundary.match(s, pos):
-        bounded = _parse_components(lex, s, boundary.end(), strict, _Syntax(end=boundary.end(), boundary=True))
+        bounded = _parse_components(lex, s, boundary.end(), strict, _Syntax(end=boundary.end()))
         if bounded and (best is None or bounded.end > best.end):
             best = bounded
     return best
@@ -891,11 +888,21 @@ class _Context:
     expression: str
     reference: datetime  # naive, local to the reference's timezone
     tz: tzinfo
-    anchor: date | None
+    anchor: DateResolution | date | None  # a datetime anchor is already reduced to its local date
     suffix_night_starts_on_day: bool
 
     def fail(self, reason: str) -> DateResolutionError:
         return DateResolutionError(self.expression, reason)
+
+    def anchor_day(self) -> date:
+        """The anchor's day; checked only when an expression needs it."""
+        if self.anchor is None:
+            raise self.fail("it is relative to another event, and no anchor was given")
+        if isinstance(self.anchor, DateResolution):
+            if PRECISIONS.index(self.anchor.precision) > PRECISIONS.index("day"):
+                raise self.fail(f"its anchor {self.anchor.expression!r} is coarser than a day")
+            return self.anchor.earliest.astimezone(self.tz).date()
+        return self.anchor
 
     def result(self, start: datetime, end_exclusive: datetime, precision: str, method: str, value: str):
         return DateResolution(
@@ -965,9 +972,7 @@ def _resolve_day(ctx: _Context, spec: _Day) -> tuple[date, str]:
     if spec.kind == "relative":
         return today + timedelta(days=spec.offset), "rule:relative_day"
     if spec.kind == "anchor":
-        if ctx.anchor is None:
-            raise ctx.fail("it is relative to another event, and no anchor was given")
-        return ctx.anchor + timedelta(days=spec.offset), "rule:relative_anchor"
+        return ctx.anchor_day() + timedelta(days=spec.offset), "rule:relative_anchor"
     raise ctx.fail("a day number without a month")
 
 
@@ -994,6 +999,17 @@ def _resolve_night_start(ctx: _Context, first: _Day, second: _Day | None) -> dat
     return start
 
 
+def _day_result(ctx: _Context, day: date, method: str) -> DateResolution:
+    return ctx.result(_midnight(day), _midnight(day + timedelta(days=1)), "day", method, day.isoformat())
+
+
+def _clock_result(ctx: _Context, moment: datetime, precision: str, method: str) -> DateResolution:
+    """The minute or the hour that begins at `moment`."""
+    if precision == "minute":
+        return ctx.result(moment, moment + timedelta(minutes=1), "minute", method, moment.strftime("%Y-%m-%dT%H:%M"))
+    return ctx.result(moment, moment + timedelta(hours=1), "hour", method, moment.strftime("%Y-%m-%dT%H"))
+
+
 def _pod_window(name: str, day: date) -> tuple[datetime, datetime]:
     _, start_hour, end_hour = _PARTS_OF_DAY[name]
     return _midnight(day) + timedelta(hours=start_hour), _midnight(day) + timedelta(hours=end_hour)
@@ -1012,9 +1028,7 @@ def _standalone_pod_day(ctx: _Context, pod: _Pod) -> date:
     """Day of a part of the day given without one ('ce soir', 'dans la nuit', 'cette nuit')."""
     today = ctx.reference.date()
     if pod.mode == _ANCHOR_SAME:
-        if ctx.anchor is None:
-            raise ctx.fail("it is relative to another event, and no anchor was given")
-        return ctx.anchor
+        return ctx.anchor_day()
     if pod.mode == _LAST_NIGHT:
         return today - timedelta(days=1)
     if pod.mode == _TONIGHT:  # said in the morning: the night just ended; later: the coming one
@@ -1026,8 +1040,7 @@ def _standalone_pod_day(ctx: _Context, pod: _Pod) -> date:
     return today if start <= ctx.reference else today - timedelta(days=1)
 
 
-def _time_result(ctx: _Context, clock: _Time, day: date | None, night_start: date | None, pod_name: str | None,
-                 method_day: str):  # fmt: skip
+def _time_result(ctx: _Context, clock: _Time, day: date | None, night_start: date | None, pod_name: str | None):
     hour = clock.hour
     if pod_name in _PM_PARTS and hour < 12 and not clock.midnight:
         hour += 12  # "ce soir à 9 heures"
@@ -1052,11 +1065,7 @@ def _time_result(ctx: _Context, clock: _Time, day: date | None, night_start: dat
     if clock.utc_offset is not None:  # "19:30 CEST", "20h UTC": the clock of that zone, told in the reference's
         zoned = moment.replace(tzinfo=timezone(timedelta(hours=clock.utc_offset)))
         moment = zoned.astimezone(ctx.tz).replace(tzinfo=None)
-    if clock.minute is None:
-        return ctx.result(moment, moment + timedelta(hours=1), "hour", "rule:clock_time",
-                          moment.strftime("%Y-%m-%dT%H"))  # fmt: skip
-    return ctx.result(moment, moment + timedelta(minutes=1), "minute", "rule:clock_time",
-                      moment.strftime("%Y-%m-%dT%H:%M"))  # fmt: skip
+    return _clock_result(ctx, moment, "hour" if clock.minute is None else "minute", "rule:clock_time")
 
 
 def _interpret(ctx: _Context, syntax: _Syntax) -> DateResolution:
@@ -1087,13 +1096,13 @@ def _interpret(ctx: _Context, syntax: _Syntax) -> DateResolution:
             night_start = day
 
     if syntax.time is not None:
-        return _time_result(ctx, syntax.time, day, night_start, pod.name if pod else None, method)
+        return _time_result(ctx, syntax.time, day, night_start, pod.name if pod else None)
     if night_start is not None:
         return _pod_result(ctx, "night", night_start, method)
     if pod is not None and day is not None:
         return _pod_result(ctx, pod.name, day, "rule:part_of_day" if pod.name != "day" else method)
     if day is not None:
-        return ctx.result(_midnight(day), _midnight(day + timedelta(days=1)), "day", method, day.isoformat())
+        return _day_result(ctx, day, method)
     raise ctx.fail("no day, part of the day or time in it")
 
 
@@ -1114,8 +1123,8 @@ def _add_months(year: int, month: int, count: int) -> tuple[int, int]:
 def _month_result(ctx: _Context, year: int, month: int, part: str | None = None, method: str = "rule:month"):
     last = calendar.monthrange(year, month)[1]
     first_day, last_day = {None: (1, last), "start": (1, 10), "mid": (11, 20), "end": (21, last)}[part]
-    return ctx.result(_midnight(date(year, month, first_day)), _midnight(date(year, month, last_day) + timedelta(days=1)),
-                      "month", method, f"{year:04d}-{month:02d}")  # fmt: skip
+    start, end = date(year, month, first_day), date(year, month, last_day) + timedelta(days=1)
+    return ctx.result(_midnight(start), _midnight(end), "month", method, f"{year:04d}-{month:02d}")
 
 
 def _year_result(ctx: _Context, year: int, part: str | None = None, method: str = "rule:year"):
@@ -1158,14 +1167,11 @@ def _resolve_period(ctx: _Context, period: _Period) -> DateResolution:
     method, count, unit = "rule:relative_offset", period.count, period.unit
     if unit in ("minute", "hour"):
         moment = ctx.reference + (timedelta(minutes=count) if unit == "minute" else timedelta(hours=count))
-        if unit == "minute":
-            moment = moment.replace(second=0, microsecond=0)
-            return ctx.result(moment, moment + timedelta(minutes=1), "minute", method, moment.strftime("%Y-%m-%dT%H:%M"))
-        moment = moment.replace(minute=0, second=0, microsecond=0)
-        return ctx.result(moment, moment + timedelta(hours=1), "hour", method, moment.strftime("%Y-%m-%dT%H"))
+        moment = moment.replace(second=0, microsecond=0) if unit == "minute" else moment.replace(minute=0, second=0)
+        return _clock_result(ctx, moment.replace(microsecond=0), unit, method)
     if unit == "day":
         day = today + timedelta(days=count)
-        return ctx.result(_midnight(day), _midnight(day + timedelta(days=1)), "day", method, day.isoformat())
+        return _day_result(ctx, day, method)
     if unit == "week":
         return _week_result(ctx, *(today + timedelta(weeks=count)).isocalendar()[:2], method=method)
     if unit == "month":
@@ -1174,9 +1180,6 @@ def _resolve_period(ctx: _Context, period: _Period) -> DateResolution:
 
 
 # --------------------------------------------------------------------------- dateparser fallback
-
-_DATEPARSER_PARTS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night"}
-
 
 @lru_cache(maxsize=256)
 def _dateparser(language: str, relative_base: datetime) -> DateDataParser:
@@ -1194,19 +1197,22 @@ def _dateparser(language: str, relative_base: datetime) -> DateDataParser:
 
 def _resolve_with_dateparser(ctx: _Context, language: str) -> DateResolution:
     text = ctx.expression.translate(_PUNCT_ONLY).strip()
-    data = _dateparser(language, ctx.reference).get_date_data(text)
+    try:
+        data = _dateparser(language, ctx.reference).get_date_data(text)
+    except (ValueError, OverflowError) as error:  # e.g. "9999": dateparser computes year 10000
+        raise ctx.fail(f"dateparser fails on it ({error})") from error
     moment, period = data.date_obj, data.period
     if moment is None:
         raise ctx.fail("no rule matches it and dateparser cannot read it")
-    if abs(moment.year - ctx.reference.year) > 1 and str(moment.year) not in text:
+    if abs(moment.year - ctx.reference.year) > 1 and (str(moment.year) not in text or not 1900 <= moment.year < 2100):
         # dateparser reads stray numbers as years ("à 24h" -> 1924); a year that far off must be written.
-        raise ctx.fail(f"dateparser reads it as {moment:%Y-%m-%d}, a year the expression does not contain")
+        raise ctx.fail(f"dateparser reads it as {moment:%Y-%m-%d}, an implausible year")
     method = "dateparser"
     if period == "time":
-        moment = moment.replace(second=0, microsecond=0)
-        return ctx.result(moment, moment + timedelta(minutes=1), "minute", method, moment.strftime("%Y-%m-%dT%H:%M"))
+        return _clock_result(ctx, moment.replace(second=0, microsecond=0), "minute", method)
     if period == "part_of_day" and getattr(data, "part_of_day", None) is not None:
-        name = _DATEPARSER_PARTS.get(str(data.part_of_day.value), "day")
+        name = str(data.part_of_day.value)  # morning, afternoon, evening or night: names shared with ours
+        name = name if name in _PARTS_OF_DAY else "day"
         day = moment.date()
         if name == "night" and moment.hour < 12:
             day -= timedelta(days=1)
@@ -1218,7 +1224,7 @@ def _resolve_with_dateparser(ctx: _Context, language: str) -> DateResolution:
     if period == "year":
         return _year_result(ctx, moment.year, method=method)
     day = moment.date()
-    return ctx.result(_midnight(day), _midnight(day + timedelta(days=1)), "day", method, day.isoformat())
+    return _day_result(ctx, day, method)
 
 
 # --------------------------------------------------------------------------- public functions
@@ -1229,13 +1235,10 @@ def _local_reference(reference: datetime) -> tuple[datetime, tzinfo]:
     return reference.replace(tzinfo=None), reference.tzinfo
 
 
-def _anchor_date(anchor, tz: tzinfo) -> date | None:
-    if anchor is None:
-        return None
-    if isinstance(anchor, DateResolution):
-        if PRECISIONS.index(anchor.precision) > PRECISIONS.index("day"):
-            raise ValueError(f"anchor {anchor.expression!r} is coarser than a day ({anchor.precision})")
-        return anchor.earliest.astimezone(tz).date()
+def _checked_anchor(anchor, tz: tzinfo) -> DateResolution | date | None:
+    """Refuse wrong anchors at once (programming errors); a coarse DateResolution only when used."""
+    if anchor is None or isinstance(anchor, DateResolution):
+        return anchor
     if isinstance(anchor, datetime):
         if anchor.tzinfo is None or anchor.utcoffset() is None:
             raise ValueError(f"anchor must be timezone-aware, got {anchor!r}")
@@ -1263,7 +1266,7 @@ def resolve(
     """
     local_reference, tz = _local_reference(reference)
     lex = _lexicon(language)
-    ctx = _Context(expression, local_reference, tz, _anchor_date(anchor, tz), lex.suffix_night_starts_on_day)
+    ctx = _Context(expression, local_reference, tz, _checked_anchor(anchor, tz), lex.suffix_night_starts_on_day)
     text = _normalize(expression).strip(_TRIM)
     if not text:
         raise ctx.fail("it is empty")
