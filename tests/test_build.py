@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from helpers.build import build, build_tables
 from helpers.datapackage import render_outputs
 from helpers.dataset import load_dataset
-from helpers.paths import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+from helpers.paths import PROCESSED_DIR, RAW_DIR
 from helpers.schema import TABLES
 
 from conftest import apply_edit, copy_raw

@@ -1,7 +1,6 @@
 """Whatever a hand-edited annotation contains, the loader answers with the project's error."""
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 

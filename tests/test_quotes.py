@@ -1,4 +1,3 @@
-from pathlib import Path
 
 from helpers import quotes
 from helpers.paths import RAW_DIR

@@ -5,7 +5,7 @@ import calendar
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -163,10 +163,3 @@ def load_sources(raw_dir: Path, root: Path) -> tuple[dict[str, Source], list[Pro
             sources[source.source_id] = source
     return sources, problems
 
-
-def end_of_day(moment: datetime) -> datetime:
-    return moment.replace(hour=23, minute=59, second=59, microsecond=0)
-
-
-def one_second() -> timedelta:
-    return timedelta(seconds=1)
