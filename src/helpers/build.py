@@ -196,6 +196,24 @@ def _check_evidence(item: ResolvedEvent) -> list[Problem]:
     return problems
 
 
+def _check_evidence_of_invalid_events(raw: Raw) -> list[Problem]:
+    """Evidence problems of events left out for bad fields, so one run reports them too."""
+    problems = []
+    for file in raw.files:
+        source = raw.sources.get(file.source_id)
+        for event in file.events:
+            f = event.fields
+            readable = (all(isinstance(f.get(k), (str, type(None)))
+                            for k in ("quote", "date_text", "paraphrase"))
+                        and isinstance(f.get("quote_occurrence"), (int, type(None)))
+                        and isinstance(f.get("deadline"), (dict, type(None))))
+            if source is None or event.is_valid or not readable:
+                continue
+            item = ResolvedEvent(event, source, None, None, ZoneInfo(DEFAULT_TIMEZONE))
+            problems += _check_evidence(item)
+    return problems
+
+
 # --- dates ------------------------------------------------------------------------------
 
 def _from_resolution(res: dates.DateResolution) -> Dating:
@@ -545,13 +563,14 @@ def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
     problems = list(raw.problems)
     events, found = _link_events(raw)
     problems += found
-    unlocated_sources: set[str] = set()
+    # Sources whose evidence cannot all be located: their coverage would be misreported.
+    unlocated_sources = {f.source_id for f in raw.files if not all(e.is_valid for e in f.events)}
     for item in events:
         found = _check_evidence(item)
         problems += found
         if found:
-            # Its date spans are unknown, so coverage of that text would be misreported.
             unlocated_sources.add(item.source.source_id)
+    problems += _check_evidence_of_invalid_events(raw)
     problems += _date_events(events)
     problems += _check_rules(events)
     dismissed_rows, found = _check_coverage(raw, events, unlocated_sources)
