@@ -47,19 +47,22 @@ def _records(path: Path, root: Path, kind: str) -> tuple[list[LocatedDict], list
 
 def _check_fields(record: LocatedDict, display: str, allowed: tuple, required: tuple,
                   id_field: str) -> list[Problem]:
+    kind = id_field.removesuffix("_id")
     problems = []
     for name in record:
         if name not in allowed:
             problems.append(Problem(display, record.line_of(name), str(record.get(id_field) or ""),
-                                    str(name), "unknown field", "allowed: " + ", ".join(allowed)))
+                                    str(name), "unknown field", "allowed: " + ", ".join(allowed),
+                                    kind))
     for name in required:
-        if record.get(name) in (None, "", []):
+        if record.get(name) in (None, ""):
             problems.append(Problem(display, record.line, str(record.get(id_field) or ""), name,
-                                    "missing required field"))
+                                    "missing required field", kind=kind))
     value = record.get(id_field)
     if isinstance(value, str) and not SLUG.match(value):
         problems.append(Problem(display, record.line_of(id_field), value, id_field,
-                                "not a valid id", "use lower-case letters, digits and hyphens"))
+                                "not a valid id", "use lower-case letters, digits and hyphens",
+                                kind))
     return problems
 
 
@@ -72,7 +75,7 @@ def load_groups(raw_dir: Path, root: Path) -> tuple[dict[str, Group], list[Probl
         found = _check_fields(record, display, GROUP_FIELDS, ("group_id", "name"), "group_id")
         if record.get("group_id") in groups:
             found.append(Problem(display, record.line, record["group_id"], "group_id",
-                                 "duplicate group id"))
+                                 "duplicate group id", kind="group"))
         problems += found
         if not found:
             groups[record["group_id"]] = Group(record["group_id"], record["name"],
@@ -92,23 +95,31 @@ def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group]
         found = _check_fields(record, display, CASE_FIELDS, required, "case_id")
         case_id = record.get("case_id") or ""
         if case_id in cases:
-            found.append(Problem(display, record.line, case_id, "case_id", "duplicate case id"))
+            found.append(Problem(display, record.line, case_id, "case_id", "duplicate case id",
+                                 kind="case"))
         kind = record.get("facility_kind")
         if kind and kind not in FACILITY_KINDS:
             found.append(Problem(display, record.line_of("facility_kind"), case_id,
                                  "facility_kind", f"unknown facility kind {kind!r}",
-                                 "allowed: " + ", ".join(FACILITY_KINDS)))
-        for group in record.get("groups") or []:
+                                 "allowed: " + ", ".join(FACILITY_KINDS), "case"))
+        # An empty list is an unattributed case; a missing one is a mistake.
+        case_groups = record.get("groups")
+        if not isinstance(case_groups, list) or not all(isinstance(g, str) for g in case_groups):
+            found.append(Problem(display, record.line_of("groups"), case_id, "groups",
+                                 "must be a list of group ids ([] when unattributed)",
+                                 kind="case"))
+            case_groups = []
+        for group in case_groups:
             if group not in groups:
                 found.append(Problem(display, record.line_of("groups"), case_id, "groups",
                                      f"unknown group {group!r}",
-                                     "known groups: " + ", ".join(sorted(groups))))
+                                     "known groups: " + ", ".join(sorted(groups)), "case"))
         try:
             ZoneInfo(str(record.get("timezone")))
         except (ZoneInfoNotFoundError, ValueError):
             found.append(Problem(display, record.line_of("timezone"), case_id, "timezone",
                                  f"unknown time zone {record.get('timezone')!r}",
-                                 "use an IANA name such as Europe/Paris"))
+                                 "use an IANA name such as Europe/Paris", "case"))
         problems += found
         if not found:
             cases[case_id] = Case(case_id, record["victim"], kind, record["city"],

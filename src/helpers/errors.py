@@ -14,12 +14,13 @@ class Problem:
     field: str = ""
     message: str = ""
     hint: str = ""
+    kind: str = "event"  # what event_id names: an event, or a case or group record
 
     def __str__(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
         parts = [place]
         if self.event_id:
-            parts.append(f"event {self.event_id}")
+            parts.append(f"{self.kind} {self.event_id}")
         if self.field:
             parts.append(f"field '{self.field}'")
         text = ": ".join(parts) + f": {self.message}"

@@ -88,7 +88,8 @@ CASES = [
     _c("city", "string", "City of the facility.", required=True),
     _c("country_code", "string", "ISO 3166-1 alpha-2 country code.", required=True,
        pattern=r"^[A-Z]{2}$"),
-    _c("groups", "string", "Group ids the case is attributed to, separated by ';'.", required=True),
+    _c("groups", "string", "Group ids the case is attributed to, separated by ';'; empty when "
+       "no source attributes it."),
     _c("timezone", "string", "IANA time zone of the local times of the case's events.",
        required=True),
     _c("n_sources", "integer", "Number of sources with events of the case.", required=True),
