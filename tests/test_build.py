@@ -123,8 +123,9 @@ def test_loader_types_the_columns():
     assert data.events.quote_start.dtype == "Int64"
     assert data.events.is_context.dtype == "boolean"
     assert data.version == json.loads((PROCESSED_DIR / "datapackage.json").read_text())["version"]
-    with pytest.raises(ValueError, match="valid case ids: cannes-2024, les-bluets-2022"):
+    with pytest.raises(ValueError, match="valid case ids: albertville-2020, arles-2021, "):
         data.check_case("nowhere")
+    assert data.check_case("cannes-2024") == "cannes-2024"
 
 
 def test_failed_build_leaves_previous_outputs_byte_identical(tmp_path):
