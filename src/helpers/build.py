@@ -278,25 +278,38 @@ def _date_expression(item: ResolvedEvent, date_text: str | None, hand_text: str 
     return resolved, []
 
 
-def _key_bounds(events: list[ResolvedEvent]) -> dict[tuple, tuple[datetime, datetime]]:
-    bounds: dict[tuple, tuple[datetime, datetime]] = {}
+def _combine(intervals: list[tuple[datetime, datetime]]) -> tuple[datetime, datetime]:
+    """What the sources together say: the interval they share, or if they disagree, all of them."""
+    start, end = max(lo for lo, _ in intervals), min(hi for _, hi in intervals)
+    if start <= end:
+        return start, end
+    return min(lo for lo, _ in intervals), max(hi for _, hi in intervals)
+
+
+def _dated_intervals(events: list[ResolvedEvent], key_of) -> dict[tuple, list]:
+    intervals: dict[tuple, list] = {}
     for item in events:
-        if item.dating is None or item.dating.method.startswith("bounds"):
+        key = key_of(item)
+        if key is None or item.dating is None or item.dating.method.startswith("bounds"):
             continue
-        key = (*item.scope, item.annotation.event_key)
-        lo, hi = bounds.get(key, (item.dating.earliest, item.dating.latest))
-        bounds[key] = (min(lo, item.dating.earliest), max(hi, item.dating.latest))
-    return bounds
+        intervals.setdefault(key, []).append((item.dating.earliest, item.dating.latest))
+    return intervals
 
 
-def _attack_bounds(events: list[ResolvedEvent]) -> dict[str, datetime]:
-    earliest: dict[str, datetime] = {}
-    for item in events:
-        if item.case_id and item.annotation.type == "attack" and item.dating \
-                and not item.dating.method.startswith("bounds"):
-            current = earliest.get(item.case_id)
-            earliest[item.case_id] = min(current, item.dating.earliest) if current else item.dating.earliest
-    return earliest
+def _key_bounds(events: list[ResolvedEvent]) -> dict[tuple, tuple[datetime, datetime]]:
+    """Bounds of each real-world event (case or group, event_key) across its dated sources."""
+    found = _dated_intervals(events, lambda e: (*e.scope, e.annotation.event_key))
+    return {key: _combine(spans) for key, spans in found.items()}
+
+
+def _attack_bounds(events: list[ResolvedEvent], *, conservative: bool) -> dict[str, datetime]:
+    """Each case's attack start: the earliest any source allows (conservative, for rules),
+    or the start of what the sources agree on (to bound undated events)."""
+    found = _dated_intervals(events, lambda e: e.case_id if e.case_id
+                             and e.annotation.type == "attack" else None)
+    if conservative:
+        return {case: min(lo for lo, _ in spans) for case, spans in found.items()}
+    return {case: _combine(spans)[0] for case, spans in found.items()}
 
 
 def _bound(item: ResolvedEvent, name: str, key_bounds, default: datetime | None,
@@ -351,7 +364,7 @@ def _date_events(events: list[ResolvedEvent]) -> list[Problem]:
                                               event.date_note, "", anchor)
         problems += found
     key_bounds = _key_bounds(events)
-    attacks = _attack_bounds(events)
+    attacks = _attack_bounds(events, conservative=False)
     for item in events:
         event = item.annotation
         if item.dating is not None or event.date_text or event.date:
@@ -384,7 +397,7 @@ def _date_events(events: list[ResolvedEvent]) -> list[Problem]:
 
 def _check_rules(events: list[ResolvedEvent]) -> list[Problem]:
     problems = []
-    attacks = _attack_bounds(events)
+    attacks = _attack_bounds(events, conservative=True)
     for item in events:
         event, dating = item.annotation, item.dating
         if dating is None:
