@@ -1,7 +1,9 @@
 """Cross-case summaries of the delay table: how long groups wait, and how often they leak.
 
 Medians are of each case's best estimate (`best_days`); the range runs from the smallest
-`min_days` to the largest `max_days`, so it keeps every source's uncertainty.
+`min_days` to the largest `max_days`, so it keeps every source's uncertainty. A delay counts
+only when a source dates both of its ends: an end known only by its bounds (an undated
+report) would put the midpoint of a guess into the median.
 """
 from __future__ import annotations
 
@@ -30,10 +32,19 @@ def _summarise(delays: pd.DataFrame) -> dict:
     }
 
 
-def delay_summary(delays: pd.DataFrame, cases: pd.DataFrame, by_group: bool = False
-                  ) -> pd.DataFrame:
+def _dated(events: pd.DataFrame) -> set[tuple[str, str]]:
+    dated = events[(events.date_precision != "undated") & events.case_id.notna()]
+    return set(zip(dated.case_id, dated.event_type))
+
+
+def delay_summary(delays: pd.DataFrame, cases: pd.DataFrame, events: pd.DataFrame,
+                  by_group: bool = False) -> pd.DataFrame:
     """Median and range of the main delays across cases, overall or per group."""
-    table = delays[delays.delay.isin(SUMMARY_DELAYS)]
+    dated = _dated(events)
+    table = delays[delays.delay.isin(SUMMARY_DELAYS)].copy()
+    both_dated = [(c, f) in dated and (c, t) in dated
+                  for c, f, t in zip(table.case_id, table.from_event, table.to_event)]
+    table.loc[[not ok for ok in both_dated], ["min_days", "max_days", "best_days"]] = float("nan")
     if by_group:
         table = table.merge(case_groups(cases), on="case_id")
         keys = ["group_id", "delay"]
