@@ -129,8 +129,8 @@ def codebook(metadata: dict) -> str:
         "runs 00:00:00 to 23:59:59; a month, its first to its last second.",
         "- `date_precision` says what the source gave; a coarser precision is never shown as a "
         "point. Undated events (`undated`) are bounded by what is known: not before the case's "
-        "attack (or the annotation's `not_before`), not after the source's publication (or "
-        "`not_after`); `date_method` names the bounds used.",
+        "attack as its dated sources agree on it (or the annotation's `not_before`), not after "
+        "the source's publication (or `not_after`); `date_method` names the bounds used.",
         "- A hand date in an annotation is checked against the resolver: they must overlap, "
         "unless the annotation explains the difference (`date_note`, method `hand_explained`).",
         "- Sources that disagree are all kept: see `case_timeline.is_disputed` and `spread_days`.",
