@@ -1,0 +1,123 @@
+"""Executed notebooks to HTML reports that make no network request when opened from disk.
+
+nbconvert's ``lab`` template loads require.js, MathJax and (when needed) mermaid from CDNs,
+and plotly's notebook renderer adds a MathJax ``<script src="https://...">`` to every
+figure. Here:
+
+* a template extending ``lab`` (kept in this module, loaded through a DictLoader) drops the
+  require.js, MathJax, mermaid and widgets blocks, hides code (``exclude_input``) and adds a
+  navigation bar back to the index;
+* :func:`make_offline` then removes any remaining ``<script src>`` / ``<link href>`` /
+  ``<img src>`` that points off the machine (http, https or protocol-relative), and gives
+  plotly's random div ids deterministic names, so that the same inputs give the same bytes;
+* plotly.js itself is inline: the ``notebook`` renderer (see
+  :func:`helpers.notebook_params.setup`) embeds it once per notebook, in the output of the
+  first cell that shows a figure.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import re
+
+import jinja2
+import nbformat
+
+TEMPLATE_NAME = "hrt_report.html.j2"
+
+TEMPLATE = r"""
+{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{% block extra_css %}
+<style type="text/css">
+body.jp-Notebook { max-width: 1200px; margin: 0 auto; padding: 0 1.2em 3em; }
+.hrt-nav { font: 13px/1.5 var(--jp-ui-font-family, sans-serif); padding: 0.6em 0;
+  border-bottom: 1px solid #ddd; margin-bottom: 0.8em; color: #555; }
+.hrt-nav a { color: #1a4f8a; }
+body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 12px; }
+body.jp-Notebook .jp-RenderedHTMLCommon td, body.jp-Notebook .jp-RenderedHTMLCommon th {
+  max-width: 36em; min-width: 3em; vertical-align: top; text-align: left; }
+body.jp-Notebook .jp-RenderedHTMLCommon td:nth-child(n+2) { min-width: 5em; }
+.jp-OutputArea-output { overflow-x: auto; }
+</style>
+{% endblock extra_css %}
+{%- block body_header -%}
+{{ super() }}
+{%- if resources.hrt_nav %}
+<nav class="hrt-nav">{{ resources.hrt_nav }}</nav>
+{%- endif %}
+{%- endblock body_header -%}
+"""
+
+# Tags that would make the browser fetch something from another machine.
+_REMOTE = r"""(?:https?:)?//"""
+_REMOTE_SCRIPT = re.compile(
+    r"""<script\b[^>]*\bsrc\s*=\s*["']?""" + _REMOTE + r"""[^>]*>\s*</script>""", re.I)
+_REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?""" + _REMOTE + r"""[^>]*/?>""",
+                          re.I)
+_REMOTE_IMG = re.compile(r"""<img\b[^>]*\bsrc\s*=\s*["']?""" + _REMOTE + r"""[^>]*/?>""", re.I)
+_PLOTLY_DIV = re.compile(r"""<div\b[^>]*\bplotly-graph-div\b[^>]*>""")
+_UUID_ID = re.compile(r"""\bid=["']([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})["']""")
+
+
+@functools.lru_cache(maxsize=1)
+def html_exporter():
+    """nbconvert's HTML exporter with the offline template, code and prompts hidden
+    (one per process: building it reads every template)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[jinja2.DictLoader({TEMPLATE_NAME: TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.template_file = TEMPLATE_NAME
+    return exporter
+
+
+def remote_references(text: str) -> list[str]:
+    """The tags of `text` that would load something from the network."""
+    return [m.group(0)[:200] for rx in (_REMOTE_SCRIPT, _REMOTE_LINK, _REMOTE_IMG)
+            for m in rx.finditer(text)]
+
+
+def make_offline(text: str) -> str:
+    """Remove the tags that load remote resources; make plotly's div ids deterministic."""
+    for rx in (_REMOTE_SCRIPT, _REMOTE_LINK, _REMOTE_IMG):
+        text = rx.sub("", text)
+    uids = [m.group(1) for tag in _PLOTLY_DIV.findall(text) if (m := _UUID_ID.search(tag))]
+    for number, uid in enumerate(dict.fromkeys(uids), start=1):
+        text = text.replace(uid, f"hrt-figure-{number}")
+    return text
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str, nav_html: str = "") -> str:
+    """An executed notebook as an offline HTML page titled `title` (escaped here).
+
+    `nav_html` is trusted HTML put at the top of the page (build it with escaped parts).
+    """
+    nb = nbformat.from_dict(nb)  # a copy: ids and metadata are changed below
+    # Code is hidden: a code cell without output would only leave a blank gap.
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
+    for number, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{number}"  # papermill's injected cell has a random id
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+    nb.metadata["title"] = title
+    nb.metadata.pop("papermill", None)
+    body, _ = html_exporter().from_notebook_node(
+        nb, resources={"hrt_nav": nav_html, "metadata": {"name": title}})
+    return make_offline(body)
+
+
+def nav_bar(title: str, parameters: dict, version: str, index_href: str = "index.html") -> str:
+    """The escaped navigation line of a report: back to the index, parameters, version."""
+    params = ", ".join(f"{k}={v!r}" for k, v in parameters.items()) or "defaults"
+    return (f'<a href="{html.escape(index_href)}">← All reports</a> · '
+            f"<b>{html.escape(title)}</b> · parameters: <code>{html.escape(params)}</code> · "
+            f"dataset version {html.escape(str(version))}")

@@ -1,0 +1,312 @@
+"""Tables that describe the dataset as a whole, and whether data/processed is up to date.
+
+Used by the overview notebook (counts, coverage, precision) and the build notebook
+(:func:`build_status`). Every function takes a loaded :class:`helpers.dataset.Dataset` or
+paths and returns plain DataFrames, so that notebooks stay thin.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .dataset import Dataset
+from .errors import DatasetError, Problem
+from .paths import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+from .vocab import DATE_PRECISIONS, EVENT_TYPES
+
+CONTEXT = "context (police actions)"
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with missing values shown as empty strings (for display)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]) \
+                and not pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
+    return frame
+
+
+def _split(value: object) -> list[str]:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return []
+    return [part for part in str(value).split(";") if part]
+
+
+def counts(data: Dataset) -> pd.DataFrame:
+    """Headline counts of the dataset, one row per thing counted."""
+    events, sources, timeline = data.events, data.sources, data.case_timeline
+    context = events.is_context.fillna(False).astype(bool)
+    own_timeline = timeline[~timeline.is_context.fillna(False).astype(bool)]
+    context_keys = events[context].drop_duplicates(["target", "event_key"])
+    has_text = sources.has_text.fillna(False).astype(bool)
+    rows = [
+        ("cases", len(data.cases), "attacks on hospitals"),
+        ("groups", len(data.groups), "ransomware groups named"),
+        ("sources", len(sources), "articles and pages cited"),
+        ("↳ with stored text", int(has_text.sum()), "quotes located in the stored text"),
+        ("↳ citation only", int((~has_text).sum()), "paraphrased, with their citation"),
+        ("event rows", len(events), "one event as one source reports it"),
+        ("↳ of the cases", int((~context).sum()), ""),
+        ("↳ context (police actions)", int(context.sum()), "shown on every case of the group"),
+        ("real-world events of the cases", len(own_timeline),
+         "rows of case_timeline, context excluded"),
+        ("↳ reported by 2 sources or more", int((own_timeline.n_sources >= 2).sum()), ""),
+        ("↳ disputed (sources' dates share no day)",
+         int(own_timeline.is_disputed.fillna(False).astype(bool).sum()), ""),
+        ("context events", len(context_keys), "police actions, by group"),
+        ("dismissed date expressions", len(data.dismissed),
+         "dates in stored texts that are not events"),
+    ]
+    return pd.DataFrame(rows, columns=["what", "count", "note"]).set_index("what")
+
+
+def event_type_coverage(data: Dataset) -> pd.DataFrame:
+    """Cases × event types: how many sources report an event of that type for the case.
+
+    0 means no source reports one. Police actions are the context of the case's group.
+    """
+    timeline = data.case_timeline
+    table = pd.DataFrame(0, index=pd.Index(data.case_ids, name="case_id"),
+                         columns=list(EVENT_TYPES), dtype="int64")
+    for (case_id, event_type), rows in timeline.groupby(["case_id", "event_type"],
+                                                        observed=True):
+        sources = {s for value in rows.source_ids for s in _split(value)}
+        if case_id in table.index and event_type in table.columns:
+            table.loc[case_id, event_type] = len(sources)
+    table.columns = [c.replace("_", " ") for c in table.columns]
+    return table
+
+
+def sources_per_case(data: Dataset) -> pd.DataFrame:
+    """Per case: its victim, sources (stored / citation-only), events and disagreements."""
+    events, sources, timeline = data.events, data.sources, data.case_timeline
+    has_text = dict(zip(sources.source_id, sources.has_text.fillna(False).astype(bool)))
+    outlets = dict(zip(sources.source_id, sources.outlet))
+    rows = []
+    for case in data.cases.sort_values("case_id").to_dict("records"):
+        case_id = case["case_id"]
+        own = events[events.case_id == case_id]
+        ids = sorted(set(own.source_id))
+        lines = timeline[(timeline.case_id == case_id)
+                         & ~timeline.is_context.fillna(False).astype(bool)]
+        rows.append({
+            "case_id": case_id,
+            "victim": case["victim"],
+            "city": case["city"],
+            "sources": len(ids),
+            "stored texts": sum(has_text.get(s, False) for s in ids),
+            "citation only": sum(not has_text.get(s, False) for s in ids),
+            "event rows": len(own),
+            "real-world events": len(lines),
+            "disputed": int(lines.is_disputed.fillna(False).astype(bool).sum()),
+            "outlets": ", ".join(sorted({str(outlets.get(s, s)) for s in ids})),
+        })
+    return pd.DataFrame(rows).set_index("case_id")
+
+
+def source_list(data: Dataset) -> pd.DataFrame:
+    """Every source with its outlet, publication, kind and number of events, by case."""
+    events = data.events
+    counts_by_source = events.groupby("source_id").size()
+    cases_by_source = events.groupby("source_id").case_id.agg(
+        lambda s: ", ".join(sorted({str(c) for c in s.dropna()})) or "(context)")
+    frame = data.sources[["source_id", "outlet", "published", "has_text"]].copy()
+    frame["cases"] = frame.source_id.map(cases_by_source).fillna("")
+    frame["events"] = frame.source_id.map(counts_by_source).fillna(0).astype("int64")
+    frame["kind"] = frame.has_text.map({True: "stored text", False: "citation only"})
+    frame = frame.drop(columns="has_text").sort_values(["cases", "published", "source_id"])
+    return blank_missing(frame.set_index("source_id"))
+
+
+def date_precision_distribution(data: Dataset) -> pd.DataFrame:
+    """Event rows by date precision (finest first), per case, for the context and in all."""
+    events = data.events
+    group = events.case_id.astype("object").where(events.case_id.notna(), CONTEXT)
+    table = pd.crosstab(events.date_precision.astype("object"), group)
+    columns = [c for c in data.case_ids if c in table.columns]
+    columns += [CONTEXT] if CONTEXT in table.columns else []
+    table = table.reindex(index=list(DATE_PRECISIONS), columns=columns, fill_value=0)
+    table["all"] = table.sum(axis=1)
+    total = table["all"].sum()
+    table["share"] = (table["all"] / total * 100).round(1).astype(str) + " %" if total else ""
+    table.index.name = "date precision"
+    table.columns.name = None
+    return table
+
+
+# --- build status ------------------------------------------------------------------------
+
+@dataclass
+class FileStatus:
+    name: str
+    status: str  # unchanged | changed | new | missing
+    detail: str = ""
+    diff: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildStatus:
+    """What a fresh build from data/raw gives, compared with data/processed."""
+
+    problems: list[Problem]
+    tables: object | None  # helpers.build.Tables when the build succeeded
+    files: list[FileStatus]
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.ok and all(f.status == "unchanged" for f in self.files)
+
+    def summary(self) -> str:
+        if not self.ok:
+            n = len(self.problems)
+            return (f"The build failed: {n} problem{'s' if n != 1 else ''} in data/raw "
+                    "(listed below). Nothing was written.")
+        changed = [f.name for f in self.files if f.status != "unchanged"]
+        if self.written:
+            return ("data/processed was rebuilt and written"
+                    + (f" ({len(changed)} file(s) changed: {', '.join(changed)})." if changed
+                       else "; nothing changed."))
+        if not changed:
+            return "data/processed is up to date: a fresh build gives the same bytes."
+        return (f"data/processed is NOT up to date: {len(changed)} file(s) differ from a fresh "
+                f"build ({', '.join(changed)}); run `make data` or `python -m helpers.build`.")
+
+    def files_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"file": f.name, "status": f.status, "detail": f.detail}
+                             for f in self.files],
+                            columns=["file", "status", "detail"]).set_index("file")
+
+
+def _compare(name: str, new: bytes | None, old: bytes | None, context: int) -> FileStatus:
+    if old is None:
+        return FileStatus(name, "new", "not in data/processed yet")
+    if new is None:
+        return FileStatus(name, "missing", "in data/processed but no longer built")
+    if new == old:
+        return FileStatus(name, "unchanged")
+    old_lines = old.decode("utf-8", "replace").splitlines()
+    new_lines = new.decode("utf-8", "replace").splitlines()
+    added = len(set(new_lines) - set(old_lines))
+    removed = len(set(old_lines) - set(new_lines))
+    diff = list(difflib.unified_diff(old_lines, new_lines, "data/processed/" + name,
+                                     "fresh build/" + name, n=0, lineterm=""))
+    detail = f"{added} line(s) new or changed, {removed} line(s) gone or changed"
+    return FileStatus(name, "changed", detail, diff[:context])
+
+
+def build_status(write: bool = False, raw_dir: Path = RAW_DIR,
+                 processed_dir: Path = PROCESSED_DIR, root: Path = PROJECT_ROOT,
+                 diff_lines: int = 40) -> BuildStatus:
+    """Build from `raw_dir` in memory and compare every output with `processed_dir`.
+
+    Writes nothing unless `write` (then it writes `processed_dir` like ``helpers.build``,
+    atomically, and only when the build succeeds).
+    """
+    from .build import build_tables, write_tables
+    from .datapackage import render_outputs
+
+    try:
+        tables = build_tables(Path(raw_dir), Path(root))
+    except DatasetError as err:
+        return BuildStatus(err.problems, None, [])
+    fresh = render_outputs(tables, Path(raw_dir))
+    processed_dir = Path(processed_dir)
+    existing = {p.name: p.read_bytes() for p in sorted(processed_dir.glob("*"))
+                if p.is_file() and not p.name.startswith(".")} if processed_dir.is_dir() else {}
+    names = sorted(set(fresh) | set(existing))
+    files = [_compare(n, fresh.get(n), existing.get(n), diff_lines) for n in names]
+    if write:
+        write_tables(tables, processed_dir, Path(raw_dir))
+    return BuildStatus([], tables, files, written=write)
+
+
+def table_previews(tables, rows: int = 5, width: int = 40) -> dict[str, tuple[int, pd.DataFrame]]:
+    """The number of rows and the first rows of each built table, by table name; long texts
+    are cut to `width` characters so that the previews stay readable."""
+    def cut(value):
+        if isinstance(value, str) and len(value) > width:
+            return value[:width - 1] + "…"
+        return value
+
+    return {name: (len(frame), frame.head(rows).map(cut)) for name, frame in tables.items()}
+
+
+# --- one case ----------------------------------------------------------------------------
+
+def _resolved(lo, hi, precision) -> str:
+    from .timeline import span_label
+
+    if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
+        return "—"
+    precision = None if precision is None or pd.isna(precision) else str(precision)
+    return span_label(pd.Timestamp(lo), pd.Timestamp(hi), precision)
+
+
+def case_source_dates(data: Dataset, case_id: str, disputed_only: bool = False) -> pd.DataFrame:
+    """Each source's date of each real-world event of the case (context included).
+
+    One row per event row: the real-world event (event_key), the outlet, the date as
+    written, the normalised date and its bounds in words; disputed events are flagged.
+    """
+    timeline = data.case_timeline[data.case_timeline.case_id == case_id]
+    if disputed_only:
+        timeline = timeline[timeline.is_disputed.fillna(False).astype(bool)]
+    outlets = dict(zip(data.sources.source_id, data.sources.outlet))
+    by_id = data.events.set_index("event_id")
+    rows = []
+    order = timeline.sort_values(["best_datetime", "event_key"], na_position="last")
+    for line in order.to_dict("records"):
+        for event_id in _split(line["event_ids"]):
+            if event_id not in by_id.index:
+                continue
+            event = by_id.loc[event_id]
+            rows.append({
+                "event_key": line["event_key"],
+                "event_type": line["event_type"],
+                "disputed": bool(line["is_disputed"]) if not pd.isna(line["is_disputed"])
+                else False,
+                "source": outlets.get(event["source_id"], event["source_id"]),
+                "source_id": event["source_id"],
+                "date as written": event["date_text"],
+                "event_date": event["event_date"],
+                "precision": event["date_precision"],
+                "resolved": _resolved(event["date_earliest"], event["date_latest"],
+                                      event["date_precision"]),
+                "status": event["status"],
+            })
+    columns = ["event_key", "event_type", "disputed", "source", "source_id", "date as written",
+               "event_date", "precision", "resolved", "status"]
+    frame = blank_missing(pd.DataFrame(rows, columns=columns))
+    return frame.set_index(["event_key", "event_type"])
+
+
+def disputed_events(data: Dataset, case_id: str) -> pd.DataFrame:
+    """The case's real-world events whose dated sources share no moment (case_timeline)."""
+    timeline = data.case_timeline
+    rows = timeline[(timeline.case_id == case_id)
+                    & timeline.is_disputed.fillna(False).astype(bool)].copy()
+    rows["range"] = [_resolved(lo, hi, None) for lo, hi in zip(rows.date_earliest,
+                                                                rows.date_latest)]
+    columns = ["event_key", "event_type", "n_sources", "best_date", "range", "spread_days",
+               "source_ids"]
+    rows = rows.sort_values("best_datetime")[columns]
+    rows["source_ids"] = rows.source_ids.str.replace(";", ", ")
+    return blank_missing(rows.set_index("event_key"))
+
+
+def case_facts(data: Dataset, case_id: str) -> pd.DataFrame:
+    """The case's record (victim, place, groups...) as a two-column table."""
+    record = data.cases[data.cases.case_id == case_id].iloc[0].to_dict()
+    names = dict(zip(data.groups.group_id, data.groups.name))
+    record["groups"] = ", ".join(names.get(g, g) for g in _split(record.get("groups")))
+    return pd.DataFrame({"value": [str(v) for v in record.values()]},
+                        index=pd.Index(list(record), name="field"))

@@ -1,0 +1,341 @@
+"""Render every notebook for every parameter set as offline HTML: ``python -m helpers.reports``.
+
+* One report per source (01), per case (03), the comparison of all cases and of the pair
+  les-bluets-2022 + cannes-2024 (04), the build (02) and the overview (05).
+* Each notebook is executed with papermill (Python API, so lists pass as lists) in a
+  process pool (one worker more than the cores by default) and converted to HTML with code hidden and no network
+  request when opened from disk (see :mod:`helpers.offline`).
+* Atomic: everything is rendered in a staging folder inside the output folder; only when
+  every notebook succeeded are the HTML files moved into place (``os.replace``, file by
+  file) and the index written. A failure names the notebook and its parameters, keeps the
+  executed copy in ``<out>/failed/<name>.ipynb``, leaves the earlier reports untouched and
+  exits with status 1, without a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
+
+PAIR = ("les-bluets-2022", "cannes-2024")
+# Kernels spend part of their start waiting, so one worker more than the cores keeps them
+# busy: on 2 cores, 3 workers render the reports about 20 % faster than 2.
+DEFAULT_JOBS = (os.cpu_count() or 1) + 1
+CELL_TIMEOUT = 600  # seconds, per cell
+# The kernel's own warnings (e.g. about its local TCP transport) would drown the progress.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+
+
+@dataclass(frozen=True)
+class Report:
+    """One notebook run: which notebook, with which parameters, written as `name`.html."""
+
+    name: str
+    notebook: str
+    parameters: dict = field(default_factory=dict, hash=False, compare=False)
+    title: str = ""
+    section: str = ""
+
+    @property
+    def html_name(self) -> str:
+        return f"{self.name}.html"
+
+    def describe(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.parameters.items()) or "defaults"
+        return f"{self.notebook} with {params}"
+
+
+def plan(data=None) -> list[Report]:
+    """Every report the command renders, in the order of the index."""
+    from .dataset import load_dataset
+
+    data = data if data is not None else load_dataset()
+    reports = [
+        Report("overview", "05_dataset_overview.ipynb", {}, "Dataset overview", "Dataset"),
+        Report("build", "02_build_dataset.ipynb", {"write": False},
+               "Build of the dataset: validation and comparison with data/processed",
+               "Dataset"),
+        Report("compare-all", "04_compare_cases.ipynb",
+               {"case_ids": None, "align_on": "attack"},
+               f"Comparison of all {len(data.case_ids)} cases, aligned on the attack",
+               "Comparisons"),
+    ]
+    if all(c in data.case_ids for c in PAIR):
+        reports.append(Report(
+            "compare-" + "--".join(PAIR), "04_compare_cases.ipynb",
+            {"case_ids": list(PAIR), "align_on": "attack"},
+            f"Comparison of {PAIR[0]} and {PAIR[1]}, aligned on the attack", "Comparisons"))
+    cases = data.cases.set_index("case_id")
+    for case_id in data.case_ids:
+        victim = cases.loc[case_id, "victim"]
+        reports.append(Report(f"case-{case_id}", "03_case.ipynb", {"case_id": case_id},
+                              f"Case {case_id}: {victim}", "Cases"))
+    sources = data.sources.set_index("source_id")
+    for source_id in data.source_ids:
+        row = sources.loc[source_id]
+        kind = "stored text" if bool(row["has_text"]) else "citation only"
+        title = row["title"] if isinstance(row["title"], str) and row["title"] else source_id
+        reports.append(Report(f"source-{source_id}", "01_annotate_source.ipynb",
+                              {"source_id": source_id},
+                              f"{row['outlet']}: {title} ({kind})",
+                              "Sources with stored text" if kind == "stored text"
+                              else "Citation-only sources"))
+    return reports
+
+
+@dataclass
+class Outcome:
+    report: Report
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+def _error_message(err: BaseException) -> str:
+    ename, evalue = getattr(err, "ename", None), getattr(err, "evalue", None)
+    if ename:
+        return f"{ename}: {evalue}"
+    return f"{type(err).__name__}: {err}"
+
+
+def run_one(report: Report, notebooks_dir: str, staging: str, version: str,
+            kernel_name: str | None = None) -> Outcome:
+    """Execute one notebook with papermill and convert it; runs in a worker process."""
+    import logging
+
+    import nbformat
+    import papermill
+
+    from .offline import nav_bar, notebook_to_html
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    start = time.monotonic()
+    executed = Path(staging) / f"{report.name}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(Path(notebooks_dir) / report.notebook), str(executed),
+            parameters=dict(report.parameters), cwd=str(notebooks_dir),
+            kernel_name=kernel_name, progress_bar=False, log_output=False,
+            execution_timeout=CELL_TIMEOUT, extra_arguments=KERNEL_ARGUMENTS,
+            shutdown_kernel="immediate")  # its outputs are in; a graceful stop costs ~1 s
+        nb = nbformat.read(executed, as_version=4)
+        page = notebook_to_html(nb, report.title,
+                                nav_bar(report.title, report.parameters, version))
+        (Path(staging) / report.html_name).write_text(page, encoding="utf-8")
+    except Exception as err:  # reported as a failure of this report, not raised
+        return Outcome(report, False, time.monotonic() - start, _error_message(err))
+    return Outcome(report, True, time.monotonic() - start)
+
+
+def index_html(reports: list[Report], version: str, title: str, codebook_href: str | None,
+               present: set[str] | None = None) -> str:
+    """The index page: every report with its title, parameters and notebook (escaped)."""
+    e = html.escape
+    sections: dict[str, list[Report]] = {}
+    for report in reports:
+        if present is None or report.html_name in present:
+            sections.setdefault(report.section or "Reports", []).append(report)
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)}: reports</title>",
+        "<style>",
+        "body{font:15px/1.5 'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:0 auto;"
+        "padding:1em 1.5em 3em;color:#222}",
+        "h1{font-size:1.6em;margin-bottom:0.2em} h2{font-size:1.2em;margin-top:1.6em;"
+        "border-bottom:1px solid #ddd}",
+        "table{border-collapse:collapse;width:100%;table-layout:fixed}"
+        "col.r{width:50%} col.p{width:32%} col.n{width:18%} td,th{text-align:left;padding:0.3em 0.6em;"
+        "border-bottom:1px solid #eee;vertical-align:top} th{font-size:0.85em;color:#555}",
+        "code{font-size:0.85em;background:#f4f4f4;padding:0 0.25em;border-radius:3px}",
+        "a{color:#1a4f8a} .meta{color:#555}",
+        "</style>", "</head>", "<body>",
+        f"<h1>{e(title)}</h1>",
+        f'<p class="meta">Dataset version <b>{e(str(version))}</b> · '
+        f"{sum(len(v) for v in sections.values())} reports rendered from the notebooks in "
+        "<code>notebooks/</code> by <code>python -m helpers.reports</code>. "
+        "Every page works offline; code is hidden.</p>",
+    ]
+    if codebook_href:
+        parts.append(f'<p>Documentation of every column: <a href="{e(codebook_href)}">'
+                     "the codebook</a>.</p>")
+    for section, items in sections.items():
+        parts += [f"<h2>{e(section)} ({len(items)})</h2>", "<table>",
+                  '<colgroup><col class="r"><col class="p"><col class="n"></colgroup>',
+                  "<tr><th>report</th><th>parameters</th><th>notebook</th></tr>"]
+        for report in items:
+            params = ", ".join(f"{k}={v!r}" for k, v in report.parameters.items()) \
+                or "defaults"
+            parts.append(f'<tr><td><a href="{e(report.html_name)}">{e(report.title)}</a></td>'
+                         f"<td><code>{e(params)}</code></td>"
+                         f"<td><code>{e(report.notebook)}</code></td></tr>")
+        parts.append("</table>")
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.chmod(temp, 0o644)
+    os.replace(temp, path)
+
+
+def render(reports: list[Report], out_dir: Path = REPORTS_DIR,
+           notebooks_dir: Path = NOTEBOOKS_DIR, jobs: int = DEFAULT_JOBS,
+           version: str = "", title: str = "Hospital ransomware timelines",
+           kernel_name: str | None = None, log=print) -> list[Outcome]:
+    """Render `reports` into `out_dir`; on any failure, change no report (see module doc)."""
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    outcomes: list[Outcome] = []
+    total = len(reports)
+    width = len(str(total))
+    jobs = max(1, min(jobs, total))
+    try:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+            pending = {}
+            queue = list(enumerate(reports, start=1))
+            # Submit no more than the workers can take, so "started" means started.
+            while queue or pending:
+                while queue and len(pending) < max(1, jobs):
+                    number, report = queue.pop(0)
+                    log(f"[{number:>{width}}/{total}] started  {report.name} "
+                        f"({report.describe()})")
+                    future = pool.submit(run_one, report, str(notebooks_dir), str(staging),
+                                         version, kernel_name)
+                    pending[future] = (number, report)
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    number, report = pending.pop(future)
+                    try:
+                        outcome = future.result()
+                    except Exception as err:  # the worker process itself died
+                        outcome = Outcome(report, False, 0.0,
+                                          f"worker process failed: {_error_message(err)}")
+                    outcomes.append(outcome)
+                    state = "finished" if outcome.ok else "FAILED  "
+                    log(f"[{number:>{width}}/{total}] {state} {outcome.report.name} in "
+                        f"{outcome.seconds:.1f} s")
+        failed = [o for o in outcomes if not o.ok]
+        if failed:
+            failed_dir = out_dir / "failed"
+            failed_dir.mkdir(exist_ok=True)
+            for outcome in failed:
+                executed = staging / f"{outcome.report.name}.ipynb"
+                if executed.exists():
+                    os.replace(executed, failed_dir / executed.name)
+            return sorted(outcomes, key=lambda o: reports.index(o.report))
+        for report in reports:
+            os.replace(staging / report.html_name, out_dir / report.html_name)
+        present = {p.name for p in out_dir.glob("*.html")}
+        codebook = PROCESSED_DIR / "codebook.md"
+        href = os.path.relpath(codebook, out_dir) if codebook.exists() else None
+        _write_atomically(out_dir / "index.html",
+                          index_html(plan_for_index(reports, out_dir), version, title, href,
+                                     present))
+        stale = out_dir / "failed"
+        if stale.is_dir():
+            for report in reports:
+                (stale / f"{report.name}.ipynb").unlink(missing_ok=True)
+            if not any(stale.iterdir()):
+                stale.rmdir()
+        return sorted(outcomes, key=lambda o: reports.index(o.report))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def plan_for_index(rendered: list[Report], out_dir: Path) -> list[Report]:
+    """The reports the index lists: the full plan (those present in `out_dir`), plus any
+    rendered report outside it; rendering a subset keeps the others listed."""
+    try:
+        full = plan()
+    except Exception:  # the dataset cannot be read: list what was rendered
+        full = []
+    names = {r.name for r in full}
+    return full + [r for r in rendered if r.name not in names]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.reports",
+        description="Render every notebook for every parameter set as offline HTML reports.")
+    parser.add_argument("--out", type=Path, default=REPORTS_DIR,
+                        help="output folder (default: reports/)")
+    parser.add_argument("--jobs", "-j", type=int, default=DEFAULT_JOBS,
+                        help=f"notebooks run in parallel (default {DEFAULT_JOBS})")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="render only the reports whose name contains TEXT (repeatable)")
+    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR,
+                        help="folder of the notebooks (default: notebooks/)")
+    parser.add_argument("--kernel", default=None,
+                        help="Jupyter kernel name (default: the notebooks' own, python3)")
+    parser.add_argument("--list", action="store_true", help="list the reports and exit")
+    args = parser.parse_args(argv)
+
+    from .dataset import load_dataset
+    from .errors import ProjectError
+
+    try:
+        data = load_dataset()
+    except (OSError, ValueError, KeyError, ProjectError) as err:
+        print(f"error: cannot read the processed dataset in {PROCESSED_DIR}: {err}\n"
+              "Build it first: python -m helpers.build (or make data).", file=sys.stderr)
+        return 1
+    reports = plan(data)
+    if args.only:
+        reports = [r for r in reports if any(text in r.name for text in args.only)]
+        if not reports:
+            print(f"error: no report name contains {' or '.join(args.only)}", file=sys.stderr)
+            return 2
+    if args.list:
+        for report in reports:
+            print(f"{report.name}: {report.describe()}")
+        return 0
+    missing = sorted({r.notebook for r in reports
+                      if not (args.notebooks / r.notebook).is_file()})
+    if missing:
+        print(f"error: notebook(s) not found in {args.notebooks}: {', '.join(missing)}",
+              file=sys.stderr)
+        return 1
+    print(f"Rendering {len(reports)} report{'s' if len(reports) != 1 else ''} into {args.out} with {args.jobs} worker(s)...")
+    start = time.monotonic()
+    try:
+        outcomes = render(reports, args.out, args.notebooks, args.jobs, data.version,
+                          kernel_name=args.kernel)
+    except KeyboardInterrupt:
+        print("Interrupted: the earlier reports are unchanged.", file=sys.stderr)
+        return 130
+    elapsed = time.monotonic() - start
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        print(f"\n{len(failed)} of {len(reports)} report(s) failed; no report was changed "
+              f"(the earlier ones in {args.out} are as they were):", file=sys.stderr)
+        for outcome in failed:
+            kept = Path(args.out) / "failed" / f"{outcome.report.name}.ipynb"
+            print(f"  {outcome.report.name}: {outcome.report.describe()}\n"
+                  f"    {outcome.error.splitlines()[0] if outcome.error else 'failed'}",
+                  file=sys.stderr)
+            if kept.exists():
+                print(f"    executed notebook kept in {kept}", file=sys.stderr)
+        return 1
+    print(f"{len(reports)} report{'s' if len(reports) != 1 else ''} written to {args.out} in {elapsed:.0f} s; "
+          f"open {Path(args.out) / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
