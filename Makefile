@@ -47,4 +47,4 @@ bench: setup data
 	$(PY) bench/run.py
 
 clean-reports:
-	rm -rf reports/*.html reports/assets reports/failed
+	rm -rf reports/*.html reports/failed reports/.staging-*
