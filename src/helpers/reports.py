@@ -108,6 +108,15 @@ def _error_message(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}"
 
 
+KERNEL_START_ATTEMPTS = 3
+
+
+def _is_kernel_start_failure(err: BaseException) -> bool:
+    text = str(err)
+    return "Kernel died before replying to kernel_info" in text \
+        or "Kernel didn't respond in" in text
+
+
 def run_one(report: Report, notebooks_dir: str, staging: str, version: str,
             kernel_name: str | None = None) -> Outcome:
     """Execute one notebook with papermill and convert it; runs in a worker process."""
@@ -122,12 +131,20 @@ def run_one(report: Report, notebooks_dir: str, staging: str, version: str,
     start = time.monotonic()
     executed = Path(staging) / f"{report.name}.ipynb"
     try:
-        papermill.execute_notebook(
-            str(Path(notebooks_dir) / report.notebook), str(executed),
-            parameters=dict(report.parameters), cwd=str(notebooks_dir),
-            kernel_name=kernel_name, progress_bar=False, log_output=False,
-            execution_timeout=CELL_TIMEOUT, extra_arguments=KERNEL_ARGUMENTS,
-            shutdown_kernel="immediate")  # its outputs are in; a graceful stop costs ~1 s
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                papermill.execute_notebook(
+                    str(Path(notebooks_dir) / report.notebook), str(executed),
+                    parameters=dict(report.parameters), cwd=str(notebooks_dir),
+                    kernel_name=kernel_name, progress_bar=False, log_output=False,
+                    execution_timeout=CELL_TIMEOUT, extra_arguments=KERNEL_ARGUMENTS,
+                    shutdown_kernel="immediate")  # its outputs are in; a graceful stop costs ~1 s
+                break
+            except RuntimeError as err:
+                # On a loaded machine a kernel can die or time out while starting; that
+                # says nothing about the notebook, so try again before calling it failed.
+                if attempt == KERNEL_START_ATTEMPTS or not _is_kernel_start_failure(err):
+                    raise
         nb = nbformat.read(executed, as_version=4)
         page = notebook_to_html(nb, report.title,
                                 nav_bar(report.title, report.parameters, version))
