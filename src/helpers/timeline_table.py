@@ -25,51 +25,63 @@ def _midpoint(earliest: datetime, latest: datetime) -> datetime:
     return earliest + (latest - earliest) / 2
 
 
-def _summarise(case_id: str, key: str, rows: pd.DataFrame) -> dict:
-    dated = rows[rows.date_precision != "undated"]
-    basis = dated if len(dated) else rows
-    earliest = pd.to_datetime(basis.date_earliest, format="ISO8601")
-    latest = pd.to_datetime(basis.date_latest, format="ISO8601")
-    shared_start, shared_end = earliest.max(), latest.min()
-    disputed = bool(len(dated) > 1 and shared_start > shared_end)
+def _volume(value) -> float | None:
+    return None if value is None or value != value else float(value)  # NaN is missing
+
+
+def _summarise(case_id: str, key: str, rows: list[dict]) -> dict:
+    dated = [r for r in rows if r["date_precision"] != "undated"]
+    basis = dated or rows
+    earliest = [datetime.fromisoformat(r["date_earliest"]) for r in basis]
+    latest = [datetime.fromisoformat(r["date_latest"]) for r in basis]
+    shared_start, shared_end = max(earliest), min(latest)
+    disputed = len(dated) > 1 and shared_start > shared_end
+    mids = [_midpoint(a, b) for a, b in zip(earliest, latest)] if dated else []
     best = None
-    if len(dated):
-        if not disputed:
-            best = _midpoint(shared_start, shared_end)
-        else:
-            mids = sorted(_midpoint(a, b) for a, b in zip(earliest, latest))
-            best = mids[(len(mids) - 1) // 2]
-    mids = [_midpoint(a, b) for a, b in zip(earliest, latest)] if len(dated) else []
+    if dated:
+        best = _midpoint(shared_start, shared_end) if not disputed \
+            else sorted(mids)[(len(mids) - 1) // 2]
     spread = (max(mids) - min(mids)).total_seconds() / 86400 if mids else None
-    volumes = rows.data_volume_gb.dropna()
+    volumes = [v for v in (_volume(r["data_volume_gb"]) for r in rows) if v is not None]
     return {
         "case_id": case_id,
         "event_key": key,
-        "event_type": rows.event_type.iloc[0],
-        "is_context": bool(rows.is_context.iloc[0]),
-        "n_sources": int(rows.source_id.nunique()),
-        "source_ids": ";".join(sorted(rows.source_id.unique())),
-        "event_ids": ";".join(sorted(rows.event_id)),
+        "event_type": rows[0]["event_type"],
+        "is_context": bool(rows[0]["is_context"]),
+        "n_sources": len({r["source_id"] for r in rows}),
+        "source_ids": ";".join(sorted({r["source_id"] for r in rows})),
+        "event_ids": ";".join(sorted(r["event_id"] for r in rows)),
         "best_date": best.date().isoformat() if best is not None else "",
         "best_datetime": best.isoformat(timespec="seconds") if best is not None else "",
-        "date_earliest": earliest.min().isoformat(timespec="seconds"),
-        "date_latest": latest.max().isoformat(timespec="seconds"),
+        "date_earliest": min(earliest).isoformat(timespec="seconds"),
+        "date_latest": max(latest).isoformat(timespec="seconds"),
         "spread_days": round(spread, 2) if spread is not None else None,
         "is_disputed": disputed,
-        "data_volume_gb_min": float(volumes.min()) if len(volumes) else None,
-        "data_volume_gb_max": float(volumes.max()) if len(volumes) else None,
+        "data_volume_gb_min": min(volumes) if volumes else None,
+        "data_volume_gb_max": max(volumes) if volumes else None,
     }
 
 
 def case_timeline(events: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     """One row per (case, event_key), context events included on their group's cases."""
+    # Group the rows once (plain Python: per-case DataFrame filtering was quadratic).
+    own: dict[str, dict[str, list[dict]]] = {}
+    context: dict[str, dict[str, list[dict]]] = {}
+    for row in events.to_dict("records"):
+        if row["is_context"]:
+            context.setdefault(row["target"], {}).setdefault(row["event_key"], []).append(row)
+        else:
+            own.setdefault(row["case_id"], {}).setdefault(row["event_key"], []).append(row)
     rows = []
-    for case in cases.itertuples():
-        groups = set(filter(None, str(case.groups).split(";")))
-        own = events[events.case_id == case.case_id]
-        context = events[events.is_context & events.target.isin(groups)]
-        for frame in (own, context):
-            for key, group_rows in frame.groupby("event_key", sort=True):
-                rows.append(_summarise(case.case_id, key, group_rows))
+    for case in cases.to_dict("records"):
+        groups = set(filter(None, str(case["groups"]).split(";")))
+        for key, key_rows in sorted(own.get(case["case_id"], {}).items()):
+            rows.append(_summarise(case["case_id"], key, key_rows))
+        merged: dict[str, list[dict]] = {}
+        for group in sorted(groups):
+            for key, key_rows in context.get(group, {}).items():
+                merged.setdefault(key, []).extend(key_rows)
+        for key, key_rows in sorted(merged.items()):
+            rows.append(_summarise(case["case_id"], key, key_rows))
     table = pd.DataFrame(rows, columns=COLUMNS)
     return table.sort_values(["case_id", "date_earliest", "event_key"], ignore_index=True)

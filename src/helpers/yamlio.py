@@ -18,7 +18,8 @@ class LocatedDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _LocatingLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML has it (about ten times faster); its nodes carry marks too.
+class _LocatingLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
