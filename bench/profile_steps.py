@@ -1,0 +1,165 @@
+"""Profiles (pyinstrument) of the steps bench/run.py measures, to explain a missed target.
+
+    python bench/profile_steps.py build  --cases 1000        # helpers.build.build, in process
+    python bench/profile_steps.py kernel --cases 100         # notebook 04 as the kernel runs it
+    python bench/profile_steps.py nbconvert --cases 100      # executed notebook -> offline HTML
+    python bench/profile_steps.py draw --cases 1000          # Chrome trace summary of the draw
+
+Each writes a synthetic dataset (bench/synthetic_raw.py) in a temporary folder (or reuses
+``--root``) and prints pyinstrument's text report. The kernel profile runs a copy of
+notebooks/04_compare_cases.ipynb through papermill with a pyinstrument Profiler started in
+a cell inserted after the parameters and stopped in a cell appended at the end, so it sees
+what the kernel does (imports, loading, figures, IPython's display formatting).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+
+def dataset(cases: int, root: Path | None) -> Path:
+    from synthetic_raw import generate, save_expressions
+
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix=f"hrt-profile-{cases}-"))
+    if not (root / "data" / "processed" / "datapackage.json").exists():
+        save_expressions(generate(root, cases), root / "expressions.json")
+        from helpers.build import build
+
+        build(root / "data" / "raw", root / "data" / "processed", root)
+    return root
+
+
+def profile_build(root: Path, options: dict) -> str:
+    from pyinstrument import Profiler
+
+    from helpers.build import build
+
+    profiler = Profiler()
+    profiler.start()
+    build(root / "data" / "raw", root / "data" / "processed", root)
+    profiler.stop()
+    return profiler.output_text(unicode=True, color=False, **options)
+
+
+def profile_kernel(root: Path, options: dict) -> str:
+    import nbformat
+
+    work = Path(tempfile.mkdtemp(prefix="hrt-kernel-profile-"))
+    nb = nbformat.read(ROOT / "notebooks" / "04_compare_cases.ipynb", as_version=4)
+    where = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    out = work / "profile.txt"
+    nb.cells.insert(where + 1, nbformat.v4.new_code_cell(
+        "from pyinstrument import Profiler as _P\n_prof = _P()\n_prof.start()"))
+    nb.cells.append(nbformat.v4.new_code_cell(
+        f"_prof.stop()\nopen({str(out)!r}, 'w').write(_prof.output_text(unicode=True, "
+        f"color=False, **{options!r}))"))
+    notebook = work / "04_profiled.ipynb"
+    nbformat.write(nb, notebook)
+    env = dict(os.environ, HRT_PROCESSED_DIR=str(root / "data" / "processed"))
+    subprocess.run([sys.executable, "-c",
+                    "import papermill, sys; papermill.execute_notebook(sys.argv[1], sys.argv[2],"
+                    " parameters={'case_ids': None, 'align_on': 'attack'}, cwd=sys.argv[3],"
+                    " progress_bar=False)", str(notebook), str(work / "executed.ipynb"),
+                    str(ROOT / "notebooks")], check=True, env=env)
+    return out.read_text(encoding="utf-8")
+
+
+def _executed(root: Path) -> Path:
+    """notebook 04 executed on `root` (as the report does), for the nbconvert profile."""
+    executed = root / "executed-04.ipynb"
+    if not executed.exists():
+        env = dict(os.environ, HRT_PROCESSED_DIR=str(root / "data" / "processed"))
+        subprocess.run([sys.executable, "-c",
+                        "import papermill, sys; papermill.execute_notebook(sys.argv[1], "
+                        "sys.argv[2], parameters={'case_ids': None, 'align_on': 'attack'}, "
+                        "cwd=sys.argv[3], progress_bar=False)",
+                        str(ROOT / "notebooks" / "04_compare_cases.ipynb"), str(executed),
+                        str(ROOT / "notebooks")], check=True, env=env)
+    return executed
+
+
+def profile_nbconvert(root: Path, options: dict) -> str:
+    import nbformat
+    from pyinstrument import Profiler
+
+    from helpers.offline import nav_bar, notebook_to_html
+
+    executed = _executed(root)
+    profiler = Profiler()
+    profiler.start()
+    nb = nbformat.read(executed, as_version=4)
+    page = notebook_to_html(nb, "Comparison", nav_bar("Comparison", {}, "bench"))
+    profiler.stop()
+    (root / "compare.html").write_text(page, encoding="utf-8")
+    return profiler.output_text(unicode=True, color=False, **options)
+
+
+def profile_draw(root: Path, options: dict) -> str:
+    """Where the browser's time goes until every figure is drawn: a Chrome trace summary."""
+    from playwright.sync_api import sync_playwright
+
+    from run import CHROMIUM, CHROMIUM_ARGS, DRAWN
+
+    html = root / "compare.html"
+    if not html.exists():
+        profile_nbconvert(root, options)
+    trace = root / "trace.json"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context().new_page()
+        browser.start_tracing(page=page, path=str(trace), categories=[
+            "devtools.timeline", "v8.execute", "blink", "loading"])
+        start = time.perf_counter()
+        page.goto(html.resolve().as_uri(), wait_until="commit")
+        page.wait_for_function(DRAWN, polling="raf", timeout=300_000)
+        wall = time.perf_counter() - start
+        drawn = page.evaluate("window.__drawnAt") / 1000
+        browser.stop_tracing()
+        browser.close()
+    events = json.loads(trace.read_text())
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    totals: dict[str, float] = {}
+    for e in events:
+        if e.get("ph") == "X" and e.get("dur") and e.get("name") in (
+                "ParseHTML", "EvaluateScript", "v8.compile", "FunctionCall", "Layout",
+                "UpdateLayoutTree", "Paint", "ParseAuthorStyleSheet", "HTMLDocumentParser::"
+                "FetchQueuedPreloads", "v8.run", "TimerFire", "RunMicrotasks"):
+            totals[e["name"]] = totals.get(e["name"], 0.0) + e["dur"] / 1e6
+    lines = [f"drawn after {drawn:.2f} s from navigation start (wall {wall:.2f} s); "
+             f"HTML {html.stat().st_size / 1e6:.1f} MB",
+             "top-level trace events, summed seconds (nested events overlap):"]
+    lines += [f"  {name:<28} {secs:7.2f}" for name, secs in
+              sorted(totals.items(), key=lambda kv: -kv[1])]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("step", choices=["build", "kernel", "nbconvert", "draw"])
+    parser.add_argument("--cases", type=int, default=100)
+    parser.add_argument("--root", type=Path, default=None,
+                        help="reuse (or create) the synthetic dataset in this folder")
+    parser.add_argument("--all", action="store_true", help="show library frames too")
+    args = parser.parse_args(argv)
+    root = dataset(args.cases, args.root)
+    options = {"show_all": True} if args.all else {}
+    step = {"build": profile_build, "kernel": profile_kernel, "nbconvert": profile_nbconvert,
+            "draw": profile_draw}[args.step]
+    print(f"# {args.step}, {args.cases} cases (dataset in {root})")
+    print(step(root, options))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
