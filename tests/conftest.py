@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,22 @@ import yaml
 TESTS = Path(__file__).resolve().parent
 MINI_RAW = TESTS / "fixtures" / "mini_raw"
 BAD_FIXTURES = TESTS / "fixtures" / "bad"
+
+# Debian's chromium, driven by Playwright (its own browser download does not work here).
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def need_browser() -> None:
+    """Fail (not skip) without chromium: CI must prove the browser tests ran."""
+    if CHROMIUM.exists():
+        return
+    message = (f"Chromium not found at {CHROMIUM}: install Debian's chromium "
+               "(scripts/install-system-deps.sh, run by make) to run the browser tests")
+    if os.environ.get("HRT_ALLOW_NO_BROWSER") == "1":
+        pytest.skip(message + " (skipped: HRT_ALLOW_NO_BROWSER=1)")
+    pytest.fail(message)
 
 
 def copy_raw(source: Path, project: Path) -> Path:

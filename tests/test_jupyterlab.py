@@ -22,23 +22,11 @@ from pathlib import Path
 import pytest
 
 from helpers.paths import NOTEBOOKS_DIR
+from conftest import BROWSER_ARGS, CHROMIUM, need_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
 NOTEBOOK = "04_compare_cases.ipynb"
 FIGURE_TIMEOUT_MS = 90_000
 KERNEL_TIMEOUT_MS = 90_000
-
-
-def _need_browser() -> None:
-    if CHROMIUM.exists():
-        return
-    message = (f"Chromium not found at {CHROMIUM}: install Debian's chromium "
-               "(scripts/install-system-deps.sh, run by make) to run the browser tests")
-    if os.environ.get("HRT_ALLOW_NO_BROWSER") == "1":
-        pytest.skip(message + " (skipped: HRT_ALLOW_NO_BROWSER=1)")
-    pytest.fail(message)
 
 
 def _free_port() -> int:
@@ -80,7 +68,7 @@ def _stop(server: subprocess.Popen) -> None:
 
 
 def test_compare_notebook_runs_in_jupyterlab(tmp_path):
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     original = NOTEBOOKS_DIR / NOTEBOOK

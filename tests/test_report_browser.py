@@ -4,8 +4,6 @@ points, hover showing the date and the source, and third-party text shown as tex
 from __future__ import annotations
 
 import html
-import os
-from pathlib import Path
 
 import pytest
 
@@ -13,29 +11,17 @@ from helpers import annotation_view, reports, timeline
 from helpers.dataset import load_dataset
 
 from test_reports import shared_reports
+from conftest import BROWSER_ARGS, CHROMIUM, need_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
 DATA = load_dataset()
 PLAN = {r.name: r for r in reports.plan(DATA)}
 EVIL = "<script>alert(1)</script>"
 EVIL_IMG = "<img src=x onerror=alert(1)>"
 
 
-def _need_browser() -> None:
-    if CHROMIUM.exists():
-        return
-    message = (f"Chromium not found at {CHROMIUM}: install Debian's chromium "
-               "(scripts/install-system-deps.sh, run by make) to run the browser tests")
-    if os.environ.get("HRT_ALLOW_NO_BROWSER") == "1":
-        pytest.skip(message + " (skipped: HRT_ALLOW_NO_BROWSER=1)")
-    pytest.fail(message)
-
-
 @pytest.fixture(scope="module")
 def browser():
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -86,7 +72,7 @@ def watched(browser):
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
-    _need_browser()  # before the long render, so that a missing browser fails at once
+    need_browser()  # before the long render, so that a missing browser fails at once
     out, result = shared_reports(tmp_path_factory)
     assert result["returncode"] == 0, f"reports command failed:\n{result['stderr'][-3000:]}"
     return out
