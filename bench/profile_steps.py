@@ -3,7 +3,7 @@
     python bench/profile_steps.py build  --cases 1000        # helpers.build.build, in process
     python bench/profile_steps.py kernel --cases 100         # notebook 04 as the kernel runs it
     python bench/profile_steps.py nbconvert --cases 100      # executed notebook -> offline HTML
-    python bench/profile_steps.py draw --cases 1000          # Chrome trace summary of the draw
+    python bench/profile_steps.py draw --cases 1000          # DevTools CPU profile of the draw
 
 Each writes a synthetic dataset (bench/synthetic_raw.py) in a temporary folder (or reuses
 ``--root``) and prints pyinstrument's text report. The kernel profile runs a copy of
@@ -14,7 +14,6 @@ what the kernel does (imports, loading, figures, IPython's display formatting).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -106,7 +105,10 @@ def profile_nbconvert(root: Path, options: dict) -> str:
 
 
 def profile_draw(root: Path, options: dict) -> str:
-    """Where the browser's time goes until every figure is drawn: a Chrome trace summary."""
+    """Where the browser's time goes until every figure is drawn: a DevTools CPU profile of
+    the page (plotly.js is minified: names are its own, with line:column in the bundle)."""
+    import collections
+
     from playwright.sync_api import sync_playwright
 
     from run import CHROMIUM, CHROMIUM_ARGS, DRAWN
@@ -114,33 +116,48 @@ def profile_draw(root: Path, options: dict) -> str:
     html = root / "compare.html"
     if not html.exists():
         profile_nbconvert(root, options)
-    trace = root / "trace.json"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context().new_page()
-        browser.start_tracing(page=page, path=str(trace), categories=[
-            "devtools.timeline", "v8.execute", "blink", "loading"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 1000})
+        cdp.send("Profiler.start")
         start = time.perf_counter()
         page.goto(html.resolve().as_uri(), wait_until="commit")
-        page.wait_for_function(DRAWN, polling="raf", timeout=300_000)
+        page.wait_for_function(DRAWN, polling="raf", timeout=900_000)
         wall = time.perf_counter() - start
         drawn = page.evaluate("window.__drawnAt") / 1000
-        browser.stop_tracing()
+        profile = cdp.send("Profiler.stop")["profile"]
         browser.close()
-    events = json.loads(trace.read_text())
-    events = events["traceEvents"] if isinstance(events, dict) else events
-    totals: dict[str, float] = {}
-    for e in events:
-        if e.get("ph") == "X" and e.get("dur") and e.get("name") in (
-                "ParseHTML", "EvaluateScript", "v8.compile", "FunctionCall", "Layout",
-                "UpdateLayoutTree", "Paint", "ParseAuthorStyleSheet", "HTMLDocumentParser::"
-                "FetchQueuedPreloads", "v8.run", "TimerFire", "RunMicrotasks"):
-            totals[e["name"]] = totals.get(e["name"], 0.0) + e["dur"] / 1e6
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    parent = {child: n["id"] for n in profile["nodes"] for child in n.get("children", [])}
+    own = collections.Counter()
+    for sample, delta in zip(profile["samples"], profile["timeDeltas"]):
+        own[sample] += delta
+
+    def name(node_id):
+        frame = nodes[node_id]["callFrame"]
+        return (f"{frame['functionName'] or '(anonymous)'} "
+                f"{frame['lineNumber'] + 1}:{frame['columnNumber'] + 1}")
+
+    inclusive, self_time = collections.Counter(), collections.Counter()
+    for node_id, micros in own.items():
+        self_time[name(node_id)] += micros
+        seen, current = set(), node_id
+        while current is not None:
+            label = name(current)
+            if label not in seen:
+                inclusive[label] += micros
+                seen.add(label)
+            current = parent.get(current)
     lines = [f"drawn after {drawn:.2f} s from navigation start (wall {wall:.2f} s); "
-             f"HTML {html.stat().st_size / 1e6:.1f} MB",
-             "top-level trace events, summed seconds (nested events overlap):"]
-    lines += [f"  {name:<28} {secs:7.2f}" for name, secs in
-              sorted(totals.items(), key=lambda kv: -kv[1])]
+             f"HTML {html.stat().st_size / 1e6:.1f} MB; {sum(own.values()) / 1e6:.1f} s sampled",
+             "inclusive (s):"]
+    lines += [f"  {micros / 1e6:8.2f}  {label}" for label, micros in inclusive.most_common(40)]
+    lines += ["self (s):"]
+    lines += [f"  {micros / 1e6:8.2f}  {label}" for label, micros in self_time.most_common(15)]
     return "\n".join(lines)
 
 

@@ -20,10 +20,12 @@ folder, then measures, each run in a fresh Python process:
 
 The floor is papermill on an empty notebook (one empty cell: kernel start and stop), run
 through ``helpers.reports.run_one`` so that papermill gets the reports' own options; the
-papermill part is the floor (the empty page's nbconvert time is recorded beside it). It also times the real `make` (``python -m helpers.build``
-and ``python -m helpers.reports`` into temporary folders), once. Prints a table of medians
-and the targets met or missed, and writes bench/results.json. Nothing in the project's own
-folders is written but bench/results.json.
+papermill part is the floor (the empty page's nbconvert time is recorded beside it).
+
+It also times the real `make` (``python -m helpers.build`` and ``python -m helpers.reports``
+into temporary folders), once. Prints a table of medians and the targets met or missed, and
+writes bench/results.json. Nothing in the project's own folders is written but
+bench/results.json. See bench/README.md.
 """
 from __future__ import annotations
 
@@ -310,13 +312,14 @@ def machine() -> dict:
                 info["memory_gb"] = round(int(line.split()[1]) / 2**20, 1)
     except OSError:
         pass
+    from importlib import metadata
+
     versions = {}
     for name in ("pandas", "plotly", "papermill", "nbconvert", "nbclient", "ipykernel",
-                 "playwright", "yaml"):
+                 "playwright", "PyYAML"):
         try:
-            module = __import__(name)
-            versions[name] = getattr(module, "__version__", "?")
-        except Exception:  # a missing package is reported as such, not fatal
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
             versions[name] = None
     info["packages"] = versions
     return info
@@ -610,6 +613,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{mk['reports_seconds']:.1f} s ({mk['reports']} reports, {mk['jobs']} workers "
               f"(helpers.reports' default); load average {mk.get('load_average', ['?'])[0]})")
     print("\nTargets:")
+    if not results["targets"]:
+        print("  (none applies to these sizes: they are read at 100 and 1,000 cases and on make)")
     for t in results["targets"]:
         print(f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['value']}")
     print(f"\nTotal {results['total_seconds']:.0f} s; results in {args.json}")
