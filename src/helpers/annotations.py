@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
-from .vocab import EVENT_TYPES, EXCEPTABLE_RULES, STATUSES
+from .vocab import EVENT_TYPES, EXCEPTABLE_RULES, GROUP_EVENT_TYPES, STATUSES
 from .yamlio import LocatedDict, load_yaml
 
 EVENT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -96,13 +96,16 @@ def _check_event(event: Annotation) -> list[Problem]:
     if _is_text(f.get("status")) and f["status"] not in STATUSES:
         problems.append(event.problem("status", f"unknown status {f['status']!r}",
                                       "allowed: " + ", ".join(STATUSES)))
-    is_police = f.get("type") == "police_action"
-    if is_police:
+    group_field = GROUP_EVENT_TYPES.get(f.get("type"))
+    if group_field:
+        kind = str(f["type"]).replace("_", " ")
         if f.get("case") is not None:
-            problems.append(event.problem("case", "a police action belongs to a group, not a case",
-                                          "remove 'case' and name the group in 'target'"))
-        if not _is_text(f.get("target")):
-            problems.append(event.problem("target", "a police action needs the group it targets"))
+            problems.append(event.problem("case", f"a {kind} belongs to a group, not a case",
+                                          f"remove 'case' and name the group in '{group_field}'"))
+        if not _is_text(f.get(group_field)):
+            role = "the group it targets" if group_field == "target" else "its group"
+            problems.append(event.problem(group_field, f"a {kind} needs {role} in "
+                                          f"'{group_field}'"))
     elif not _is_text(f.get("case")):
         problems.append(event.problem("case", "missing required field"))
     for name in ("quote", "paraphrase", "date_text", "date_note", "anchor", "actor", "target",

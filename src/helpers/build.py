@@ -21,9 +21,8 @@ from .errors import DatasetError, Problem
 from .handdates import HandDate, parse_hand_date
 from .paths import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
 from .sources import DEFAULT_TIMEZONE, Source, load_sources
+from .vocab import AFTER_ATTACK_TYPES, GROUP_EVENT_TYPES
 
-# Event types that cannot precede the attack they follow from.
-AFTER_ATTACK_TYPES = ("claim", "ultimatum", "leak")
 
 
 @dataclass
@@ -42,7 +41,7 @@ class ResolvedEvent:
     annotation: Annotation
     source: Source
     case_id: str | None
-    group_id: str | None  # the group a police action targets
+    group_id: str | None  # group-level events (police actions, relaunches): their group
     tz: ZoneInfo
     quote_span: tuple[int, int] | None = None
     date_text_span: tuple[int, int] | None = None
@@ -121,7 +120,8 @@ def _link_events(raw: Raw) -> tuple[list[ResolvedEvent], list[Problem]]:
                 continue
             case = raw.cases.get(event.case) if event.case else None
             tz = ZoneInfo(case.timezone if case else DEFAULT_TIMEZONE)
-            group_id = event.target if event.type == "police_action" else None
+            group_field = GROUP_EVENT_TYPES.get(event.type)
+            group_id = event.fields.get(group_field) if group_field else None
             events.append(ResolvedEvent(event, source, event.case, group_id, tz))
     types_by_key: dict[tuple, ResolvedEvent] = {}
     for item in events:
@@ -312,6 +312,13 @@ def _attack_bounds(events: list[ResolvedEvent], *, conservative: bool) -> dict[s
     return {case: _combine(spans)[0] for case, spans in found.items()}
 
 
+def _attack_ends(events: list[ResolvedEvent]) -> dict[str, datetime]:
+    """Each case's attack end: the latest any dated source allows."""
+    found = _dated_intervals(events, lambda e: e.case_id if e.case_id
+                             and e.annotation.type == "attack" else None)
+    return {case: max(hi for _, hi in spans) for case, spans in found.items()}
+
+
 def _bound(item: ResolvedEvent, name: str, key_bounds, default: datetime | None,
            default_label: str) -> tuple[datetime | None, str, list[Problem]]:
     event = item.annotation
@@ -372,9 +379,14 @@ def _date_events(events: list[ResolvedEvent]) -> list[Problem]:
         if event.anchor:
             continue
         attack = attacks.get(item.case_id) if item.case_id else None
-        earliest, lo_label, found = _bound(item, "not_before", key_bounds, attack, "attack")
-        latest, hi_label, more = _bound(item, "not_after", key_bounds,
-                                        item.source.publication.latest, "publication")
+        if event.type == "intrusion":  # it precedes the attack: bounded above by it
+            earliest, lo_label, found = _bound(item, "not_before", key_bounds, None,
+                                               "lower bound")
+            latest, hi_label, more = _bound(item, "not_after", key_bounds, attack, "attack")
+        else:
+            earliest, lo_label, found = _bound(item, "not_before", key_bounds, attack, "attack")
+            latest, hi_label, more = _bound(item, "not_after", key_bounds,
+                                            item.source.publication.latest, "publication")
         problems += found + more
         if earliest is not None and latest is not None:
             if earliest > latest:
@@ -398,6 +410,7 @@ def _date_events(events: list[ResolvedEvent]) -> list[Problem]:
 def _check_rules(events: list[ResolvedEvent]) -> list[Problem]:
     problems = []
     attacks = _attack_bounds(events, conservative=True)
+    attack_ends = _attack_ends(events)
     for item in events:
         event, dating = item.annotation, item.dating
         if dating is None:
@@ -416,6 +429,12 @@ def _check_rules(events: list[ResolvedEvent]) -> list[Problem]:
                 "date", f"a {event.type} dated {_iso(dating.latest)} is before the attack "
                 f"({_iso(attack)})", "check the date, or add an exception with rule chronology "
                 "and a reason"))
+        attack_end = attack_ends.get(item.case_id) if item.case_id else None
+        if attack_end is not None and event.type == "intrusion" \
+                and dating.earliest > attack_end and not event.has_exception("chronology"):
+            problems.append(event.problem(
+                "date", f"an intrusion dated {_iso(dating.earliest)} is after the attack "
+                f"({_iso(attack_end)})", "check the date, or code the event as an attack"))
         if item.deadline and item.deadline.latest < dating.earliest \
                 and not event.has_exception("chronology"):
             problems.append(event.problem(
@@ -490,7 +509,7 @@ def _event_row(item: ResolvedEvent) -> dict:
         "case_id": item.case_id or "",
         "event_type": event.type,
         "event_key": event.event_key,
-        "is_context": event.type == "police_action",
+        "is_context": event.type in GROUP_EVENT_TYPES,
         "source_id": item.source.source_id,
         "date_text": event.date_text or "",
         "is_date_text_verbatim": event.date_text_verbatim is not False,
@@ -516,6 +535,7 @@ def _event_row(item: ResolvedEvent) -> dict:
         "paraphrase": event.paraphrase or "",
         "actor": event.actor or "",
         "target": event.target or "",
+        "group_id": item.group_id or "",
         "agencies": ";".join(event.agencies or []),
         "countries_count": event.countries_count,
         "data_volume_gb": event.data_volume_gb,

@@ -26,15 +26,16 @@ def _c(name, type_, description, **kw) -> Column:
 EVENTS = [
     _c("event_id", "string", "Stable id of the event as one source reports it; never renumbered.",
        required=True, unique=True),
-    _c("case_id", "string", "Case the event belongs to; empty for police actions, which belong "
-       "to a group (see target) and so to every case of that group."),
+    _c("case_id", "string", "Case the event belongs to; empty for group-level events (police "
+       "actions, relaunches), which belong to a group (see group_id) and so to every case of "
+       "that group."),
     _c("event_type", "string", "Type of event (see Event types).", required=True,
        enum=tuple(EVENT_TYPES)),
     _c("event_key", "string", "The real-world event reported, as a key within the case (or within "
-       "the target group for police actions); rows of several sources sharing it report one event.",
+       "the group for group-level events); rows of several sources sharing it report one event.",
        required=True),
-    _c("is_context", "boolean", "True for police actions: context shown on the group's cases.",
-       required=True),
+    _c("is_context", "boolean", "True for group-level events (police actions, relaunches): "
+       "context shown on every case of the group.", required=True),
     _c("source_id", "string", "Source reporting the event (sources.csv).", required=True),
     _c("date_text", "string", "The date as the source wrote it (short expression, kept in the "
        "source's language); empty when the source gives no date."),
@@ -71,6 +72,8 @@ EVENTS = [
     _c("paraphrase", "string", "Citation-only sources: what the source says, paraphrased in English."),
     _c("actor", "string", "Group the source holds responsible (groups.csv)."),
     _c("target", "string", "Police actions: the group targeted (groups.csv)."),
+    _c("group_id", "string", "Group-level events: the group they concern (the target of a police "
+       "action, the actor of a relaunch); empty for a case's own events."),
     _c("agencies", "string", "Police actions: agencies involved, separated by ';'."),
     _c("countries_count", "integer", "Police actions: number of countries involved, where stated."),
     _c("data_volume_gb", "number", "Volume of data in gigabytes, where the source states it."),
@@ -161,7 +164,8 @@ TABLES: dict[str, dict] = {
                "foreign_keys": [("case_id", "cases", "case_id"),
                                 ("source_id", "sources", "source_id"),
                                 ("actor", "groups", "group_id"),
-                                ("target", "groups", "group_id")]},
+                                ("target", "groups", "group_id"),
+                                ("group_id", "groups", "group_id")]},
     "cases": {"title": "Cases", "columns": CASES, "primary_key": ["case_id"], "foreign_keys": []},
     "sources": {"title": "Sources", "columns": SOURCES, "primary_key": ["source_id"],
                 "foreign_keys": []},

@@ -1,16 +1,31 @@
 """Controlled vocabularies, each term with the definition the codebook prints."""
 
 EVENT_TYPES: dict[str, str] = {
-    "attack": "The intrusion or encryption itself, as dated by the source (start of the incident).",
+    "intrusion": "Initial access: the attackers enter the systems, where a source dates it apart from the attack (often found later by the investigation).",
+    "attack": "The day the hospital's systems were hit (encryption, or the attack as the source dates it): the start of the incident as the hospital lives it.",
     "disclosure": "First public statement of the incident by the victim, or its revelation by the press.",
+    "crisis_plan": "The hospital triggers its crisis plan (plan blanc) because of the attack.",
+    "care_disruption": "Care disrupted: patients or ambulances diverted, operations or consultations postponed; dated by when the source says it happened (its bounds cover the period where the source gives one).",
     "complaint": "A complaint lodged by the victim (with the police, a prosecutor or the CNIL).",
     "investigation": "A prosecutor or police unit takes up the case, or an investigation is opened.",
     "ransom_demand": "A ransom is demanded or announced; the amount goes in the summary when stated.",
     "claim": "The group claims the attack, usually on its leak site.",
     "ultimatum": "A threat to publish data, with its deadline recorded apart from the date it was issued.",
     "leak": "Stolen data is published.",
-    "police_action": "A police or judicial operation against a group; context for every case of that group.",
+    "first_recovery": "The first systems or services are back in use after the attack.",
+    "return_to_normal": "The hospital says its operation is back to normal (or its systems fully restored).",
+    "police_action": "A police or judicial operation against a group; group-level context for every case of that group.",
+    "relaunch": "The group resumes activity (a new leak site, new victims) after a police action; group-level context for every case of that group.",
 }
+
+# Group-level event types: recorded once per group, without a case, and shown as context on
+# every case of that group. The value names the annotation field that holds the group.
+GROUP_EVENT_TYPES: dict[str, str] = {"police_action": "target", "relaunch": "actor"}
+
+# Event types that cannot precede the attack they follow from (the `chronology` rule).
+AFTER_ATTACK_TYPES: tuple[str, ...] = (
+    "claim", "ultimatum", "leak", "crisis_plan", "care_disruption", "first_recovery",
+    "return_to_normal")
 
 STATUSES: dict[str, str] = {
     "claimed_by_attackers": "Said by the attackers (leak site, statements to the press).",
@@ -48,6 +63,6 @@ LANGUAGES = ("fr", "en")
 
 # Build rules that an annotation may set aside with an explained exception.
 EXCEPTABLE_RULES: dict[str, str] = {
-    "chronology": "Claim, ultimatum and leak not before the attack; a deadline not before its issue.",
+    "chronology": "Claim, ultimatum, leak, crisis plan, care disruption and recovery not before the attack; an intrusion not after it; a deadline not before its issue.",
     "after_publication": "No event dated after its source's publication.",
 }
