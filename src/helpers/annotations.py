@@ -96,7 +96,7 @@ def _check_event(event: Annotation) -> list[Problem]:
     if _is_text(f.get("status")) and f["status"] not in STATUSES:
         problems.append(event.problem("status", f"unknown status {f['status']!r}",
                                       "allowed: " + ", ".join(STATUSES)))
-    group_field = GROUP_EVENT_TYPES.get(f.get("type"))
+    group_field = GROUP_EVENT_TYPES.get(f["type"]) if isinstance(f.get("type"), str) else None
     if group_field:
         kind = str(f["type"]).replace("_", " ")
         if f.get("case") is not None:

@@ -21,7 +21,8 @@ from .errors import DatasetError, Problem
 from .handdates import HandDate, parse_hand_date
 from .paths import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
 from .sources import DEFAULT_TIMEZONE, Source, load_sources
-from .vocab import AFTER_ATTACK_TYPES, GROUP_EVENT_TYPES
+from .derive import Derived, derive
+from .vocab import AFTER_ATTACK_TYPES, GROUP_EVENT_TYPES, STAGE_EVENT_TYPES
 
 
 
@@ -573,25 +574,80 @@ def _source_row(source: Source) -> dict:
 
 @dataclass
 class Tables:
-    """The dataset's tables, as written to data/processed (all columns as text-ready values)."""
+    """The dataset's tables, as written to data/processed: those built from data/raw (as
+    text-ready values), and those derived from them (see helpers.derive)."""
 
     events: pd.DataFrame
     cases: pd.DataFrame
     sources: pd.DataFrame
     groups: pd.DataFrame
-    case_timeline: pd.DataFrame
+    stage_overrides: pd.DataFrame
     dismissed: pd.DataFrame
+    derived: Derived | None = None
+
+    def primary(self) -> dict[str, pd.DataFrame]:
+        return {"events": self.events, "cases": self.cases, "sources": self.sources,
+                "groups": self.groups, "stage_overrides": self.stage_overrides,
+                "dismissed_expressions": self.dismissed}
 
     def items(self):
-        return {"events": self.events, "cases": self.cases, "sources": self.sources,
-                "groups": self.groups, "case_timeline": self.case_timeline,
-                "dismissed_expressions": self.dismissed}.items()
+        tables = self.primary()
+        if self.derived is not None:
+            tables.update(dict(self.derived.items()))
+        return tables.items()
+
+    @property
+    def case_timeline(self) -> pd.DataFrame:
+        return self.derived.case_timeline
+
+
+def _check_stage_overrides(raw: Raw, events: list[ResolvedEvent]) -> list[Problem]:
+    """An annotator's stage names an event of the case of the stage's type."""
+    types = {(e.case_id, e.annotation.event_key): e.annotation.type for e in events}
+    deadlines = {(e.case_id, e.annotation.event_key) for e in events
+                 if e.deadline is not None}
+    problems = []
+    for case in raw.cases.values():
+        for item in case.stage_overrides:
+            wanted = STAGE_EVENT_TYPES[item.stage]
+            found = types.get((case.case_id, item.event_key))
+            if found != wanted or (item.stage == "deadline" and
+                                   (case.case_id, item.event_key) not in deadlines):
+                keys = sorted(k for (c, k), t in types.items()
+                              if c == case.case_id and t == wanted)
+                problems.append(Problem(
+                    "data/raw/cases.yaml", item.line, case.case_id, "stages.event_key",
+                    f"stage {item.stage}: {item.event_key!r} is not "
+                    + (f"a {wanted}" if found is None or found != wanted else "an ultimatum "
+                       "with a dated deadline") + " of the case",
+                    ("its " + wanted + " events: " + ", ".join(keys)) if keys
+                    else f"the case has no {wanted} event", "case"))
+    return problems
+
+
+def _stage_overrides_frame(raw: Raw) -> pd.DataFrame:
+    return pd.DataFrame([{"case_id": c.case_id, "stage": o.stage, "event_key": o.event_key,
+                          "reason": o.reason}
+                         for c in sorted(raw.cases.values(), key=lambda c: c.case_id)
+                         for o in c.stage_overrides],
+                        columns=["case_id", "stage", "event_key", "reason"])
+
+
+def derive_from(tables: Tables) -> Derived:
+    """The derived tables, from the built rows as they are published (written, then read
+    back with their types): the derive step sees exactly what a reader of the CSV sees."""
+    from .datapackage import render_outputs
+    from .dataset import parse_table
+
+    files = render_outputs(tables, None, include_metadata=False)
+    typed = {name: parse_table(name, files[f"{name}.csv"])
+             for name in ("events", "cases", "stage_overrides")}
+    return derive(typed["events"], typed["cases"], typed["stage_overrides"])
 
 
 def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
-    """Read data/raw and return the tables; raise DatasetError listing every problem."""
-    from .timeline_table import case_timeline  # the derived table has its own module
-
+    """Read data/raw and return the tables, derived ones included; raise DatasetError
+    listing every problem."""
     raw = load_raw(raw_dir, root)
     problems = list(raw.problems)
     events, found = _link_events(raw)
@@ -608,6 +664,7 @@ def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
     problems += _check_rules(events)
     dismissed_rows, found = _check_coverage(raw, events, unlocated_sources)
     problems += found
+    problems += _check_stage_overrides(raw, events)
     if problems:
         raise DatasetError(problems)
     event_rows = sorted((_event_row(e) for e in events),
@@ -631,8 +688,10 @@ def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
     dismissed_df = pd.DataFrame(dismissed_rows,
                                 columns=["source_id", "text", "text_start", "text_end", "reason"])
     dismissed_df = dismissed_df.sort_values(["source_id", "text_start"], ignore_index=True)
-    return Tables(events_df, cases_df, sources_df, groups_df,
-                  case_timeline(events_df, cases_df), dismissed_df)
+    tables = Tables(events_df, cases_df, sources_df, groups_df, _stage_overrides_frame(raw),
+                    dismissed_df)
+    tables.derived = derive_from(tables)
+    return tables
 
 
 def validate(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> list[Problem]:
@@ -677,8 +736,10 @@ def main(argv: list[str] | None = None) -> int:
         print("Nothing was written; the previous dataset is unchanged.", file=sys.stderr)
         return 1
     action = "checked" if args.check else f"written to {args.out}"
+    derived = tables.derived
     print(f"{len(tables.events)} events, {len(tables.cases)} cases, "
-          f"{len(tables.sources)} sources: {action}")
+          f"{len(tables.sources)} sources; derived: {len(derived.case_timeline)} timeline rows, "
+          f"{len(derived.case_stages)} stages, {len(derived.delays)} delays: {action}")
     return 0
 
 

@@ -7,12 +7,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem
 from .sources import SLUG
-from .vocab import FACILITY_KINDS
+from .vocab import FACILITY_KINDS, STAGES
 from .yamlio import LocatedDict, load_yaml
 
 CASE_FIELDS = ("case_id", "victim", "facility_kind", "city", "country_code", "groups",
-               "timezone", "notes")
+               "timezone", "stages", "notes")
+STAGE_OVERRIDE_FIELDS = ("stage", "event_key", "reason")
 GROUP_FIELDS = ("group_id", "name", "aliases", "notes")
+
+
+@dataclass(frozen=True)
+class StageOverride:
+    """The annotator names the event that stands for a stage, where the rule picks wrongly."""
+
+    stage: str
+    event_key: str
+    reason: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,7 @@ class Case:
     groups: tuple[str, ...]
     timezone: str
     notes: str | None = None
+    stage_overrides: tuple[StageOverride, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,9 +132,47 @@ def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group]
             found.append(Problem(display, record.line_of("timezone"), case_id, "timezone",
                                  f"unknown time zone {record.get('timezone')!r}",
                                  "use an IANA name such as Europe/Paris", "case"))
+        overrides, more = _stage_overrides(record, display, case_id)
+        found += more
         problems += found
         if not found:
             cases[case_id] = Case(case_id, record["victim"], kind, record["city"],
                                   record["country_code"], tuple(record["groups"]),
-                                  record["timezone"], record.get("notes"))
+                                  record["timezone"], record.get("notes"), overrides)
     return cases, problems
+
+
+def _stage_overrides(record: LocatedDict, display: str, case_id: str
+                     ) -> tuple[tuple[StageOverride, ...], list[Problem]]:
+    """`stages: [{stage, event_key, reason}]`: which event stands for a stage, and why."""
+    items = record.get("stages")
+    if items is None:
+        return (), []
+    line = record.line_of("stages")
+    if not isinstance(items, list):
+        return (), [Problem(display, line, case_id, "stages",
+                            "must be a list of {stage, event_key, reason}", kind="case")]
+    overrides, problems, seen = [], [], set()
+    for item in items:
+        at = item.line if isinstance(item, LocatedDict) else line
+        if not isinstance(item, dict) or set(item) - set(STAGE_OVERRIDE_FIELDS) \
+                or not all(isinstance(item.get(k), str) and item[k].strip()
+                           for k in STAGE_OVERRIDE_FIELDS):
+            problems.append(Problem(display, at, case_id, "stages",
+                                    "each entry needs stage, event_key and reason (text)",
+                                    "e.g. {stage: attack, event_key: encryption, reason: ...}",
+                                    "case"))
+            continue
+        if item["stage"] not in STAGES:
+            problems.append(Problem(display, at, case_id, "stages.stage",
+                                    f"unknown stage {item['stage']!r}",
+                                    "allowed: " + ", ".join(STAGES), "case"))
+            continue
+        if item["stage"] in seen:
+            problems.append(Problem(display, at, case_id, "stages.stage",
+                                    f"stage {item['stage']!r} is named twice", kind="case"))
+            continue
+        seen.add(item["stage"])
+        overrides.append(StageOverride(item["stage"], item["event_key"],
+                                       " ".join(item["reason"].split()), at))
+    return tuple(overrides), problems

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import TABLES, Column
-from .vocab import DATE_PRECISIONS, EVENT_TYPES, EXCEPTABLE_RULES, FACILITY_KINDS, STATUSES
+from .schema import DERIVED_TABLES, TABLES, Column
+from .vocab import (DATE_PRECISIONS, DELAY_FLAGS, EVENT_TYPES, EXCEPTABLE_RULES, FACILITY_KINDS,
+                    STAGES, STATUSES)
 from .yamlio import load_yaml
 from .errors import DatasetError
 
@@ -33,7 +34,10 @@ def _csv_text(frame: pd.DataFrame, columns: list[Column]) -> str:
     for column in columns:
         values = frame[column.name]
         if column.type == "boolean":
-            frame[column.name] = values.map(lambda v: "true" if bool(v) else "false")
+            frame[column.name] = values.map(lambda v: "" if _missing(v)
+                                            else "true" if bool(v) else "false")
+        elif column.type in ("datetime", "date"):
+            frame[column.name] = values.map(lambda v, kind=column.type: _moment(v, kind))
         elif column.type == "integer":
             frame[column.name] = values.map(lambda v: "" if pd.isna(v) else str(int(v)))
         elif column.type == "number":
@@ -44,6 +48,20 @@ def _csv_text(frame: pd.DataFrame, columns: list[Column]) -> str:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def _moment(value, kind: str) -> str:
+    """ISO 8601 without offset; text is written as built (the build formats its own)."""
+    if _missing(value):
+        return ""
+    if isinstance(value, str):
+        return value
+    value = pd.Timestamp(value)
+    return value.date().isoformat() if kind == "date" else value.isoformat(timespec="seconds")
 
 
 def _field(column: Column) -> dict:
@@ -135,6 +153,30 @@ def codebook(metadata: dict) -> str:
         "unless the annotation explains the difference (`date_note`, method `hand_explained`).",
         "- Sources that disagree are all kept: see `case_timeline.is_disputed` and `spread_days`.",
         "",
+        "## Derived tables: best dates, stages and delays",
+        "",
+        "`case_timeline`, `case_stages` and `delays` are derived from the event rows by "
+        "`helpers.derive` (run by `make data`); every figure, table and report reads them and "
+        "none recomputes them.",
+        "",
+        "- **Best date** of a real-world event (`case_timeline.best_datetime`): only dated "
+        "sources count. When their intervals share a moment (they agree), the middle of the "
+        "interval they share; otherwise (disputed) the lower median of their midpoints, so that "
+        "no source is picked by hand (a source whose interval holds another's, a month beside "
+        "a day in it, is left out of a dispute: the finer source says all it says). An event that no source dates has no best date and is "
+        "never drawn on a time axis.",
+        "- **Stage** (`case_stages`): the earliest *dated* real-world event of the stage's type "
+        "(by best date). An undated event never stands for a stage while a dated one exists; "
+        "when only undated ones exist, the stage is reported but not dated. An annotator may "
+        "name the event of a stage in `data/raw/cases.yaml` (`stages: [{stage, event_key, "
+        "reason}]`, published in `stage_overrides`). Day 0 of the aligned view is the attack "
+        "stage's best date; `days_since_attack` is each stage's day.",
+        "- **Delay** (`delays`): calendar days in the case's local time between two stages' "
+        "best dates (`best_days`), and the range the sources allow (`min_days` from the latest "
+        "possible start to the earliest possible end, `max_days` the reverse). A delay with an "
+        "end not reported or not dated is empty, and `flag` says why; a negative or imprecise "
+        "delay is kept and flagged with its reason.",
+        "",
         "## Checks at every build",
         "",
         "Schema and vocabularies; referential integrity (cases, sources, groups); every quote "
@@ -151,6 +193,8 @@ def codebook(metadata: dict) -> str:
     lines += _vocab_table("Status", STATUSES)
     lines += _vocab_table("Date precision", DATE_PRECISIONS)
     lines += _vocab_table("Facility kinds", FACILITY_KINDS)
+    lines += _vocab_table("Stages", STAGES)
+    lines += _vocab_table("Delay flags", DELAY_FLAGS)
     lines += ["## Tables", ""]
     for name, table in TABLES.items():
         lines += [f"### `{name}.csv`: {table['title']}", "",
@@ -180,12 +224,16 @@ def codebook(metadata: dict) -> str:
     return "\n".join(lines)
 
 
-def render_outputs(tables, raw_dir: Path) -> dict[str, bytes]:
-    """Every output file's bytes, by file name; deterministic for the same inputs."""
-    metadata = dataset_metadata(raw_dir)
+def render_outputs(tables, raw_dir: Path | None, include_metadata: bool = True
+                   ) -> dict[str, bytes]:
+    """Every output file's bytes, by file name; deterministic for the same inputs.
+    Without `include_metadata`, only the tables' CSV files."""
     files = {}
     for name, frame in tables.items():
         files[f"{name}.csv"] = _csv_text(frame, TABLES[name]["columns"]).encode("utf-8")
+    if not include_metadata:
+        return files
+    metadata = dataset_metadata(raw_dir)
     files["datapackage.json"] = (json.dumps(descriptor(metadata), indent=2, ensure_ascii=False)
                                  + "\n").encode("utf-8")
     files[CODEBOOK_NAME] = codebook(metadata).encode("utf-8")
@@ -211,3 +259,11 @@ def write_atomically(files: dict[str, bytes], out_dir: Path) -> None:
 
 def write_outputs(tables, out_dir: Path, raw_dir: Path) -> None:
     write_atomically(render_outputs(tables, raw_dir), out_dir)
+
+
+def write_derived(derived, out_dir: Path, raw_dir: Path) -> None:
+    """The derived tables only (with the descriptor and codebook, which describe them)."""
+    files = render_outputs(derived, raw_dir)
+    write_atomically({name: content for name, content in files.items()
+                      if name.removesuffix(".csv") in DERIVED_TABLES
+                      or not name.endswith(".csv")}, out_dir)

@@ -1,6 +1,7 @@
 """Load the processed tables as typed DataFrames: the entry point for notebooks and figures."""
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,9 +19,16 @@ _PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64",
 
 def read_table(name: str, processed_dir: Path = PROCESSED_DIR) -> pd.DataFrame:
     """One processed table with the types its schema gives (datetimes naive, local time)."""
+    return parse_table(name, processed_dir / f"{name}.csv")
+
+
+def parse_table(name: str, csv) -> pd.DataFrame:
+    """A table's CSV (a path, or its bytes) with the types its schema gives."""
     columns = TABLES[name]["columns"]
-    frame = pd.read_csv(processed_dir / f"{name}.csv", dtype=str, keep_default_na=False,
-                        na_values=[""], encoding="utf-8")
+    if isinstance(csv, bytes):
+        csv = io.BytesIO(csv)
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""],
+                        encoding="utf-8")
     for column in columns:
         values = frame[column.name]
         if column.type in ("datetime", "date"):
@@ -42,6 +50,9 @@ class Dataset:
     case_timeline: pd.DataFrame
     dismissed: pd.DataFrame
     version: str
+    stage_overrides: pd.DataFrame
+    case_stages: pd.DataFrame
+    delays: pd.DataFrame
 
     @property
     def case_ids(self) -> list[str]:
@@ -83,4 +94,7 @@ def _load(processed_dir: Path) -> Dataset:
         case_timeline=read_table("case_timeline", processed_dir),
         dismissed=read_table("dismissed_expressions", processed_dir),
         version=package["version"],
+        stage_overrides=read_table("stage_overrides", processed_dir),
+        case_stages=read_table("case_stages", processed_dir),
+        delays=read_table("delays", processed_dir),
     )

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .vocab import DATE_PRECISIONS, EVENT_TYPES, FACILITY_KINDS, PUBLISHED_QUALIFIERS, STATUSES
+from .vocab import (DATE_PRECISIONS, DELAY_FLAGS, EVENT_TYPES, FACILITY_KINDS,
+                    PUBLISHED_QUALIFIERS, STAGES, STATUSES)
 
 ISO_REDUCED_DATE = r"^$|^\d{4}(-\d{2}(-\d{2})?|-W\d{2})?$"
 
@@ -129,25 +130,110 @@ GROUPS = [
     _c("aliases", "string", "Other names sources use, separated by ';'."),
 ]
 
+BEST_DATE_RULE = (
+    "Only dated sources count. When their intervals share a moment (they agree), the middle "
+    "of the interval they share; when they do not (disputed), the lower median of their "
+    "midpoints, leaving out a source whose interval holds another's (a month beside a day "
+    "in it). Empty when no source dates the event.")
+
 CASE_TIMELINE = [
     _c("case_id", "string", "Case.", required=True),
     _c("event_key", "string", "Real-world event within the case (or its group's context).",
        required=True),
     _c("event_type", "string", "Type of event.", required=True, enum=tuple(EVENT_TYPES)),
-    _c("is_context", "boolean", "True for police actions against the case's group.", required=True),
+    _c("is_context", "boolean", "True for group-level events (police actions, relaunches) of "
+       "the case's group.", required=True),
+    _c("group_id", "string", "Group-level events: the group they concern."),
     _c("n_sources", "integer", "Number of sources reporting the event.", required=True),
+    _c("n_dated_sources", "integer", "Of those, the number that date it (precision other than "
+       "undated).", required=True),
     _c("source_ids", "string", "Those sources, separated by ';'.", required=True),
     _c("event_ids", "string", "The event rows, separated by ';'.", required=True),
-    _c("best_date", "date", "Best date: the middle of the interval all dated sources share, or "
-       "when they disagree the lower median of their midpoints. Empty when no source dates it."),
-    _c("best_datetime", "datetime", "The same, to the second."),
-    _c("date_earliest", "datetime", "Earliest bound across the sources.", required=True),
-    _c("date_latest", "datetime", "Latest bound across the sources.", required=True),
-    _c("spread_days", "number", "Days between the earliest and the latest midpoint of the sources."),
+    _c("best_date", "date", "Best date, the local calendar day of best_datetime. "
+       + BEST_DATE_RULE),
+    _c("best_datetime", "datetime", "Best moment, to the second: the one every figure, stage "
+       "and delay uses."),
+    _c("date_earliest", "datetime", "Earliest bound of what the sources together say: of the "
+       "interval they share when they agree, of all of them when disputed (but a source holding "
+       "another's interval; undated sources' "
+       "bounds only when none dates the event).", required=True),
+    _c("date_latest", "datetime", "Latest bound, likewise.", required=True),
+    _c("date_precision", "string", "Precision of the best date: the finest dated source's when "
+       "they agree, the chosen source's when disputed; undated when no source dates it.",
+       required=True, enum=tuple(DATE_PRECISIONS)),
+    _c("spread_days", "number", "Days between the earliest and the latest midpoint of the dated "
+       "sources."),
     _c("is_disputed", "boolean", "True when dated sources' intervals share no moment.",
        required=True),
+    _c("deadline_best_date", "date", "Ultimatums: best date of the deadline (same rule)."),
+    _c("deadline_best_datetime", "datetime", "Ultimatums: best moment of the deadline."),
+    _c("deadline_earliest", "datetime", "Ultimatums: earliest bound of the deadline."),
+    _c("deadline_latest", "datetime", "Ultimatums: latest bound of the deadline."),
+    _c("deadline_precision", "string", "Ultimatums: precision of the deadline's best date.",
+       enum=("", *DATE_PRECISIONS)),
+    _c("deadline_is_disputed", "boolean", "Ultimatums: true when the sources' deadlines share no "
+       "moment."),
+    _c("n_deadline_sources", "integer", "Number of sources giving a deadline.", required=True),
     _c("data_volume_gb_min", "number", "Smallest data volume stated by a source."),
     _c("data_volume_gb_max", "number", "Largest data volume stated by a source."),
+]
+
+CASE_STAGES = [
+    _c("case_id", "string", "Case.", required=True),
+    _c("stage", "string", "Stage of the attack (see Stages).", required=True, enum=tuple(STAGES)),
+    _c("stage_order", "integer", "Order of the stage in an attack (1 = intrusion).",
+       required=True),
+    _c("event_type", "string", "Type of the events that can stand for the stage (a deadline is "
+       "an ultimatum's).", required=True, enum=tuple(EVENT_TYPES)),
+    _c("event_key", "string", "The real-world event that stands for the stage "
+       "(case_timeline.event_key); empty when no source reports one."),
+    _c("is_reported", "boolean", "True when a source reports an event of the stage's type.",
+       required=True),
+    _c("is_dated", "boolean", "True when the chosen event has a best date.", required=True),
+    _c("chosen_by", "string", "rule (the earliest dated event of the type) or annotation (named "
+       "in cases.yaml, see stage_overrides).", enum=("", "rule", "annotation")),
+    _c("selection_reason", "string", "Why this event stands for the stage, or why none does.",
+       required=True),
+    _c("n_candidates", "integer", "Real-world events of the stage's type in the case.",
+       required=True),
+    _c("n_sources", "integer", "Sources reporting the chosen event.", required=True),
+    _c("n_dated_sources", "integer", "Of those, sources that date it.", required=True),
+    _c("best_date", "date", "The chosen event's best date (case_timeline.best_date)."),
+    _c("best_datetime", "datetime", "Its best moment (case_timeline.best_datetime)."),
+    _c("date_earliest", "datetime", "Its earliest bound (case_timeline.date_earliest)."),
+    _c("date_latest", "datetime", "Its latest bound (case_timeline.date_latest)."),
+    _c("date_precision", "string", "Precision of its best date.",
+       enum=("", *DATE_PRECISIONS)),
+    _c("is_disputed", "boolean", "True when its dated sources disagree."),
+    _c("days_since_attack", "integer", "Calendar days from the attack stage's best date to this "
+       "stage's (its day in the view aligned on the attack); empty when either is not dated."),
+]
+
+DELAYS = [
+    _c("case_id", "string", "Case.", required=True),
+    _c("delay", "string", "Name of the delay: <from stage>_to_<to stage>.", required=True),
+    _c("from_stage", "string", "Stage it starts from.", required=True, enum=tuple(STAGES)),
+    _c("to_stage", "string", "Stage it ends at.", required=True, enum=tuple(STAGES)),
+    _c("from_event_key", "string", "Event standing for the start (case_stages.event_key; for "
+       "ultimatum_to_deadline, the ultimatum whose deadline is the deadline stage)."),
+    _c("to_event_key", "string", "Event standing for the end."),
+    _c("min_days", "integer", "Smallest delay the sources allow, in calendar days: from the "
+       "latest possible start to the earliest possible end."),
+    _c("max_days", "integer", "Largest delay the sources allow: from the earliest possible "
+       "start to the latest possible end."),
+    _c("best_days", "integer", "Calendar days between the best dates of the two ends."),
+    _c("n_sources_from", "integer", "Sources reporting the start.", required=True),
+    _c("n_sources_to", "integer", "Sources reporting the end.", required=True),
+    _c("flag", "string", "Why the delay is empty or needs care (see Delay flags); empty when "
+       "it is measured on dates to the day or finer.", enum=("", *DELAY_FLAGS)),
+    _c("flag_reason", "string", "The flag's reason, with the dates involved."),
+]
+
+STAGE_OVERRIDES = [
+    _c("case_id", "string", "Case.", required=True),
+    _c("stage", "string", "Stage.", required=True, enum=tuple(STAGES)),
+    _c("event_key", "string", "The event the annotator names for the stage.", required=True),
+    _c("reason", "string", "Why the rule's choice is set aside.", required=True),
 ]
 
 DISMISSED = [
@@ -171,10 +257,27 @@ TABLES: dict[str, dict] = {
                 "foreign_keys": []},
     "groups": {"title": "Groups", "columns": GROUPS, "primary_key": ["group_id"],
                "foreign_keys": []},
-    "case_timeline": {"title": "Case timeline, one row per real-world event across sources",
+    "stage_overrides": {"title": "Stages whose event the annotator names, with the reason",
+                        "columns": STAGE_OVERRIDES, "primary_key": ["case_id", "stage"],
+                        "foreign_keys": [("case_id", "cases", "case_id")]},
+    "case_timeline": {"title": "Case timeline, one row per real-world event across sources "
+                               "(derived)",
                       "columns": CASE_TIMELINE, "primary_key": ["case_id", "event_key"],
-                      "foreign_keys": [("case_id", "cases", "case_id")]},
+                      "foreign_keys": [("case_id", "cases", "case_id"),
+                                       ("group_id", "groups", "group_id")]},
+    "case_stages": {"title": "Stages of each case's attack and the event standing for each "
+                             "(derived)",
+                    "columns": CASE_STAGES, "primary_key": ["case_id", "stage"],
+                    "foreign_keys": [("case_id", "cases", "case_id")]},
+    "delays": {"title": "Delays between the stages of each case, in days (derived)",
+               "columns": DELAYS, "primary_key": ["case_id", "delay"],
+               "foreign_keys": [("case_id", "cases", "case_id")]},
     "dismissed_expressions": {"title": "Date expressions in stored texts that are not events",
                               "columns": DISMISSED, "primary_key": ["source_id", "text_start"],
                               "foreign_keys": [("source_id", "sources", "source_id")]},
 }
+
+# Tables built from data/raw, and tables derived from them by helpers.derive.
+PRIMARY_TABLES = ("events", "cases", "sources", "groups", "stage_overrides",
+                  "dismissed_expressions")
+DERIVED_TABLES = ("case_timeline", "case_stages", "delays")

@@ -11,12 +11,14 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from .vocab import GROUP_EVENT_TYPES
+
 EVENT_COLUMNS = [
     "event_id", "case_id", "event_type", "event_key", "source_id", "outlet", "date_text",
     "event_date", "date_earliest", "date_latest", "date_precision", "date_method",
     "date_value", "deadline_text", "deadline_date", "deadline_earliest", "deadline_latest",
     "deadline_precision", "quote", "paraphrase", "actor", "target", "data_volume_gb",
-    "status", "summary", "is_context",
+    "status", "summary", "is_context", "group_id",
 ]
 DATETIME_COLUMNS = ["date_earliest", "date_latest", "deadline_earliest", "deadline_latest"]
 CASE_COLUMNS = ["case_id", "victim", "facility_kind", "city", "country_code", "groups",
@@ -30,9 +32,37 @@ PARTS_OF_DAY = {"MO": (6, 6), "AF": (12, 6), "EV": (18, 6), "NI": (22, 8), "EM":
 
 
 class SyntheticDataset(NamedTuple):
+    """The tables a figure or a summary reads, the derived ones included."""
+
     events: pd.DataFrame
     cases: pd.DataFrame
     sources: pd.DataFrame
+    groups: pd.DataFrame
+    case_timeline: pd.DataFrame
+    case_stages: pd.DataFrame
+    delays: pd.DataFrame
+
+    def events_with_outlets(self) -> pd.DataFrame:
+        return self.events
+
+
+def dataset_of(events: pd.DataFrame, cases: pd.DataFrame,
+               sources: pd.DataFrame) -> SyntheticDataset:
+    """Complete hand-written or generated tables with their groups and derived tables."""
+    from .datapackage import render_outputs
+    from .dataset import parse_table
+    from .derive import case_groups, derive
+
+    names = sorted({g for groups in case_groups(cases).values() for g in groups}
+                   | set(events.group_id.dropna()))
+    groups = pd.DataFrame({"group_id": names, "name": [n.replace("-", " ").title()
+                                                       for n in names],
+                           "aliases": [None] * len(names)}).astype("string")
+    # Through CSV and back, so that the derived tables have the types a reader gets.
+    published = render_outputs(derive(events, cases), None, include_metadata=False)
+    derived = {name: parse_table(name, published[f"{name}.csv"])
+               for name in ("case_timeline", "case_stages", "delays")}
+    return SyntheticDataset(events, cases, sources, groups, **derived)
 
 
 def bounds(value: str, precision: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -89,7 +119,9 @@ def event_record(event_id: str, case_id: str | None, event_type: str, event_key:
         "deadline_precision": deadline_precision if deadline is not None else None,
         "quote": quote, "paraphrase": paraphrase, "actor": actor, "target": target,
         "data_volume_gb": data_volume_gb, "status": status, "summary": summary,
-        "is_context": event_type == "police_action",
+        "is_context": event_type in GROUP_EVENT_TYPES,
+        "group_id": (actor if event_type == "relaunch" else target)
+        if event_type in GROUP_EVENT_TYPES else None,
     }
 
 
@@ -249,7 +281,7 @@ def synthetic_dataset(n_cases: int = 30, *, seed: int = 0, start: str = "2020-01
         [{"source_id": s, "outlet": outlet_of[s], "url": None,
           "published": f"{(day + pd.Timedelta(days=1)):%Y-%m-%d}"}
          for s, day in sorted(published.items())], columns=SOURCE_COLUMNS)
-    return SyntheticDataset(events_frame(records), cases_frame(cases), sources)
+    return dataset_of(events_frame(records), cases_frame(cases), sources)
 
 
 # --- the issue's worked examples ---------------------------------------------------------
@@ -364,4 +396,4 @@ def example_tables() -> SyntheticDataset:
     events = events_frame(rows)
     sources = (events[["source_id", "outlet"]].drop_duplicates("source_id")
                .assign(url=None, published=None).reset_index(drop=True))
-    return SyntheticDataset(events, cases, sources)
+    return dataset_of(events, cases, sources)

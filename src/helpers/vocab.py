@@ -66,3 +66,31 @@ EXCEPTABLE_RULES: dict[str, str] = {
     "chronology": "Claim, ultimatum, leak, crisis plan, care disruption and recovery not before the attack; an intrusion not after it; a deadline not before its issue.",
     "after_publication": "No event dated after its source's publication.",
 }
+
+# The stages of an attack, in order: each is the event of a type that stands for it in a case
+# (the deadline is an ultimatum's deadline). Definitions are the codebook's.
+STAGES: dict[str, str] = {
+    "intrusion": "Initial access, where a source dates it apart from the attack.",
+    "attack": "The day the hospital's systems were hit: day 0 of the aligned view.",
+    "disclosure": "First public disclosure: the victim's statement or the press's revelation.",
+    "crisis_plan": "The hospital's crisis plan (plan blanc) triggered.",
+    "care_disruption": "First reported disruption of care.",
+    "claim": "The group's claim.",
+    "ultimatum": "The group's ultimatum is issued.",
+    "deadline": "The ultimatum's deadline (the first dated one).",
+    "leak": "First publication of stolen data.",
+    "first_recovery": "The first systems or services back.",
+    "return_to_normal": "Return to normal operation.",
+}
+# The event type whose events can stand for each stage.
+STAGE_EVENT_TYPES: dict[str, str] = {stage: ("ultimatum" if stage == "deadline" else stage)
+                                     for stage in STAGES}
+
+# Why a delay is empty or needs care (delays.flag).
+DELAY_FLAGS: dict[str, str] = {
+    "not_reported": "An end of the delay is not reported: no value.",
+    "not_dated": "An end is reported but no source dates it: no value.",
+    "negative": "The later stage is dated before the earlier one (best_days below 0): kept, "
+                "with both dates in the reason.",
+    "imprecise": "An end is dated only to a week, month or year: the range is wide.",
+}
