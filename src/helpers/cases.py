@@ -10,8 +10,8 @@ from .sources import SLUG
 from .vocab import FACILITY_KINDS, STAGES
 from .yamlio import LocatedDict, load_yaml
 
-CASE_FIELDS = ("case_id", "victim", "facility_kind", "city", "country_code", "groups",
-               "timezone", "stages", "notes")
+CASE_FIELDS = ("case_id", "victim", "short_name", "facility_kind", "city", "country_code",
+               "groups", "timezone", "stages", "notes")
 STAGE_OVERRIDE_FIELDS = ("stage", "event_key", "reason")
 GROUP_FIELDS = ("group_id", "name", "aliases", "notes")
 
@@ -37,6 +37,7 @@ class Case:
     timezone: str
     notes: str | None = None
     stage_overrides: tuple[StageOverride, ...] = ()
+    short_name: str | None = None  # for labels; the city when not given
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group]
         if not found:
             cases[case_id] = Case(case_id, record["victim"], kind, record["city"],
                                   record["country_code"], tuple(record["groups"]),
-                                  record["timezone"], record.get("notes"), overrides)
+                                  record["timezone"], record.get("notes"), overrides,
+                                  record.get("short_name"))
     return cases, problems
 
 

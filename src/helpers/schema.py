@@ -88,6 +88,8 @@ EVENTS = [
 CASES = [
     _c("case_id", "string", "Stable id of the case.", required=True, unique=True),
     _c("victim", "string", "The attacked institution, named as in the sources.", required=True),
+    _c("short_name", "string", "Short English name for labels (figures, tables); the city when "
+       "cases.yaml gives none.", required=True),
     _c("facility_kind", "string", "Kind of facility.", required=True, enum=tuple(FACILITY_KINDS)),
     _c("city", "string", "City of the facility.", required=True),
     _c("country_code", "string", "ISO 3166-1 alpha-2 country code.", required=True,
