@@ -388,7 +388,7 @@ class _CaseWriter:
         _dump(raw / "annotations" / f"{source_id}.yaml", annotation)
 
     def case_record(self) -> dict:
-        return {"case_id": self.case_id, "victim": self.victim, "facility_kind": self.kind,
+        return {"case_id": self.case_id, "victim": self.victim, "facility_kind": self.kind, "incident_kind": "ransomware",
                 "city": self.city, "country_code": "FR", "groups": [self.group_id],
                 "timezone": "Europe/Paris"}
 

@@ -676,7 +676,7 @@ def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
         events_df[column] = events_df[column].astype("Int64")
     cases_df = pd.DataFrame([{
         "case_id": c.case_id, "victim": c.victim, "short_name": c.short_name or c.city,
-        "facility_kind": c.facility_kind,
+        "facility_kind": c.facility_kind, "incident_kind": c.incident_kind,
         "city": c.city, "country_code": c.country_code, "groups": ";".join(c.groups),
         "timezone": c.timezone,
         "n_sources": int(events_df.loc[events_df.case_id == c.case_id, "source_id"].nunique()),

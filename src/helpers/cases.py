@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem
 from .sources import SLUG
-from .vocab import FACILITY_KINDS, STAGES
+from .vocab import FACILITY_KINDS, INCIDENT_KINDS, STAGES
 from .yamlio import LocatedDict, load_yaml
 
-CASE_FIELDS = ("case_id", "victim", "short_name", "facility_kind", "city", "country_code",
-               "groups", "timezone", "stages", "notes")
+CASE_FIELDS = ("case_id", "victim", "short_name", "facility_kind", "incident_kind", "city",
+               "country_code", "groups", "timezone", "stages", "notes")
 STAGE_OVERRIDE_FIELDS = ("stage", "event_key", "reason")
 GROUP_FIELDS = ("group_id", "name", "aliases", "notes")
 
@@ -38,6 +38,7 @@ class Case:
     notes: str | None = None
     stage_overrides: tuple[StageOverride, ...] = ()
     short_name: str | None = None  # for labels; the city when not given
+    incident_kind: str = "ransomware"
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group]
     display = str(path.relative_to(root))
     records, problems = _records(path, root, "case")
     cases: dict[str, Case] = {}
-    required = ("case_id", "victim", "facility_kind", "city", "country_code", "groups", "timezone")
+    required = ("case_id", "victim", "facility_kind", "incident_kind", "city", "country_code",
+                "groups", "timezone")
     for record in records:
         found = _check_fields(record, display, CASE_FIELDS, required, "case_id")
         case_id = record.get("case_id") or ""
@@ -115,6 +117,11 @@ def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group]
             found.append(Problem(display, record.line_of("facility_kind"), case_id,
                                  "facility_kind", f"unknown facility kind {kind!r}",
                                  "allowed: " + ", ".join(FACILITY_KINDS), "case"))
+        incident = record.get("incident_kind")
+        if incident and incident not in INCIDENT_KINDS:
+            found.append(Problem(display, record.line_of("incident_kind"), case_id,
+                                 "incident_kind", f"unknown incident kind {incident!r}",
+                                 "allowed: " + ", ".join(INCIDENT_KINDS), "case"))
         # An empty list is an unattributed case; a missing one is a mistake.
         case_groups = record.get("groups")
         if not isinstance(case_groups, list) or not all(isinstance(g, str) for g in case_groups):
@@ -140,7 +147,7 @@ def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group]
             cases[case_id] = Case(case_id, record["victim"], kind, record["city"],
                                   record["country_code"], tuple(record["groups"]),
                                   record["timezone"], record.get("notes"), overrides,
-                                  record.get("short_name"))
+                                  record.get("short_name"), incident)
     return cases, problems
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .schema import DERIVED_TABLES, TABLES, Column
 from .vocab import (DATE_PRECISIONS, DELAY_FLAGS, EVENT_TYPES, EXCEPTABLE_RULES, FACILITY_KINDS,
+                    INCIDENT_KINDS,
                     STAGES, STATUSES)
 from .yamlio import load_yaml
 from .errors import DatasetError
@@ -193,6 +194,7 @@ def codebook(metadata: dict) -> str:
     lines += _vocab_table("Status", STATUSES)
     lines += _vocab_table("Date precision", DATE_PRECISIONS)
     lines += _vocab_table("Facility kinds", FACILITY_KINDS)
+    lines += _vocab_table("Incident kinds", INCIDENT_KINDS)
     lines += _vocab_table("Stages", STAGES)
     lines += _vocab_table("Delay flags", DELAY_FLAGS)
     lines += ["## Tables", ""]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .vocab import (DATE_PRECISIONS, DELAY_FLAGS, EVENT_TYPES, FACILITY_KINDS,
+from .vocab import (DATE_PRECISIONS, DELAY_FLAGS, EVENT_TYPES, FACILITY_KINDS, INCIDENT_KINDS,
                     PUBLISHED_QUALIFIERS, STAGES, STATUSES)
 
 ISO_REDUCED_DATE = r"^$|^\d{4}(-\d{2}(-\d{2})?|-W\d{2})?$"
@@ -91,6 +91,8 @@ CASES = [
     _c("short_name", "string", "Short English name for labels (figures, tables); the city when "
        "cases.yaml gives none.", required=True),
     _c("facility_kind", "string", "Kind of facility.", required=True, enum=tuple(FACILITY_KINDS)),
+    _c("incident_kind", "string", "What kind of attack the sources report (see Incident kinds).",
+       required=True, enum=tuple(INCIDENT_KINDS)),
     _c("city", "string", "City of the facility.", required=True),
     _c("country_code", "string", "ISO 3166-1 alpha-2 country code.", required=True,
        pattern=r"^[A-Z]{2}$"),

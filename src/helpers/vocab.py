@@ -52,6 +52,16 @@ FACILITY_KINDS: dict[str, str] = {
     "hospital_group": "A group of hospitals under one administration.",
 }
 
+INCIDENT_KINDS: dict[str, str] = {
+    "ransomware": "Systems encrypted by ransomware, as the sources report it.",
+    "data_extortion": "Data stolen and the victim extorted (ransom, sale or threat to publish) "
+                      "with no encryption reported.",
+    "ransom_ddos": "A denial-of-service attack followed by a ransom demand.",
+    "stopped_attack": "An intrusion attributed to a ransomware actor, stopped before encryption.",
+    "unconfirmed": "A cyberattack reported with ransomware suspected, not confirmed by the "
+                   "sources.",
+}
+
 PUBLISHED_QUALIFIERS: dict[str, str] = {
     "exact": "The publication date or datetime is shown by the source.",
     "approximate": "Only a coarser period (usually the month) is known.",
