@@ -32,7 +32,8 @@ from .dataset import Dataset, load_dataset
 from .errors import Problem
 from .notebook_params import HTML
 from .paths import PROJECT_ROOT, RAW_DIR
-from .timeline import EVENT_STYLE, span_label
+from .figures import STYLE as EVENT_STYLE
+from .labels import span_label, words
 
 UNKNOWN_STYLE = {"label": "Event", "color": "#555555"}
 
@@ -343,10 +344,10 @@ def source_problems(problems: Iterable[Problem], source_id: str,
 
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
-    return pd.DataFrame([{"file": p.file, "line": p.line or "", "event": p.event_id,
-                          "field": p.field, "problem": p.message, "what to do": p.hint}
+    return pd.DataFrame([{"File": p.file, "Line": str(p.line or ""), "Event": p.event_id,
+                          "Field": p.field, "Problem": p.message, "What to do": p.hint}
                          for p in problems],
-                        columns=["file", "line", "event", "field", "problem", "what to do"])
+                        columns=["File", "Line", "Event", "Field", "Problem", "What to do"])
 
 
 def _fingerprint(raw_dir: Path, code_dir: Path) -> str:
@@ -393,21 +394,67 @@ def cached_validate(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT,
 
 def problems_view(problems: list[Problem]):
     """The validation messages: a table, or a line saying there are none."""
+    from .tables import show
+
     if not problems:
         return HTML('<p style="color:#1b6e2a;font-weight:bold">✓ No validation problem in '
                     "this source's files.</p>")
-    return problems_frame(problems)
+    return show(problems_frame(problems))
 
 
-def source_heading(data: Dataset, source_id: str) -> HTML:
-    """The source's outlet and title as a heading, its id, date and kind below (escaped)."""
+def source_heading(data: Dataset, source_id: str, links=None) -> HTML:
+    """The source's outlet and title as a heading, its date and kind below, and links to the
+    pages of the cases it reports (escaped)."""
+    from .figures import case_infos
+    from .tables import published_label
+
     row = data.sources.set_index("source_id").loc[source_id]
-    title = _text_of(row["title"]) or "(untitled)"
+    title = _text_of(row["title"]) or "(title not recorded)"
     kind = "stored text" if bool(row["has_text"]) else "citation only"
-    published = _text_of(row["published"]) or "unknown date"
-    return HTML(f"<h2>{esc(row['outlet'])}: {esc(title)}</h2>"
-                f"<p><i>source {esc(source_id)} · published {esc(published)} · "
-                f"{esc(kind)}</i></p>")
+    published = published_label(row.to_dict())
+    out = (f"<h2>{esc(row['outlet'])}: {esc(title)}</h2>"
+           f"<p><i>published {esc(published)} · {esc(kind)} · source id "
+           f"<code>{esc(source_id)}</code></i></p>")
+    if links is not None and links.enabled:
+        infos = case_infos(data)
+        cases = sorted({str(c) for c in data.events.loc[data.events.source_id == source_id,
+                                                        "case_id"].dropna()})
+        items = [(links.case(c), infos[c].name) for c in cases] + links.comparisons()
+        from .notebook_params import links_line
+
+        out += str(links_line(links, items, "Case page" if len(cases) == 1 else "See also"))
+    return HTML(out)
+
+
+def events_view(data: Dataset, source_id: str) -> HTML:
+    """The source's events for people: date as written (« » only when verbatim), read as,
+    method, who says so, summary."""
+    from .tables import show
+
+    rows = data.events[data.events.source_id == source_id].sort_values(
+        ["date_earliest", "event_id"], na_position="last")
+    records = []
+    for row in rows.to_dict("records"):
+        written = _text_of(row.get("date_text"))
+        if not written:
+            written = "(no date given)"
+        elif row.get("is_date_text_verbatim") is False:
+            written = f"{written} (our English rendering)"
+        else:
+            written = f"« {written} »"
+        deadline = _text_of(row.get("deadline_text"))
+        records.append({
+            "Event": f"{_style(row['event_type'])['label']} ({row['event_id']})",
+            "Date as written": written + (f"; deadline « {deadline} »" if deadline else ""),
+            "Read as": _resolved(row),
+            "How it was read": words(row.get("date_method")),
+            "Who says so": words(row.get("status")),
+            "Summary (our words)": _text_of(row.get("summary")),
+        })
+    frame = pd.DataFrame(records, columns=["Event", "Date as written", "Read as",
+                                           "How it was read", "Who says so",
+                                           "Summary (our words)"])
+    return show(frame) if len(frame) else HTML("<p>This source reports no event.</p>")
 
 
 def source_view(source_id: str, data: Dataset | None = None, raw_dir: Path = RAW_DIR,

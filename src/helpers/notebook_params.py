@@ -134,12 +134,29 @@ def check_case_ids(case_ids: object, data: Dataset | None = None) -> list[str]:
 
 
 def check_align_on(align_on: object) -> str:
-    """An event type to align cases on (or "deadline"); else UnknownIdError listing them."""
-    from .timeline import ALIGN_TARGETS
+    """A stage to align cases on (attack, claim, leak, deadline...); else UnknownIdError."""
+    from .vocab import STAGES
 
-    if not isinstance(align_on, str) or align_on not in ALIGN_TARGETS:
-        raise _unknown("alignment event", align_on, list(ALIGN_TARGETS))
+    if not isinstance(align_on, str) or align_on not in STAGES:
+        raise _unknown("alignment stage", align_on, list(STAGES))
     return align_on
+
+
+def report_links(enabled: object):
+    """Links to the other report pages, when the notebook is rendered as a report."""
+    from .pages import Links
+
+    return Links(check_bool("link_reports", enabled))
+
+
+def links_line(links, items: list[tuple[str | None, str]], lead: str = "See also") -> HTML:
+    """A line of links (escaped); nothing in JupyterLab, where the pages do not exist."""
+    shown = [(href, text) for href, text in items if href]
+    if not shown:
+        return HTML("")
+    parts = ", ".join(f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+                      for href, text in shown)
+    return HTML(f"<p>{html.escape(lead)}: {parts}.</p>")
 
 
 def check_bool(name: str, value: object) -> bool:

@@ -7,12 +7,15 @@ paths and returns plain DataFrames, so that notebooks stay thin.
 from __future__ import annotations
 
 import difflib
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from . import notebook_params
 from .dataset import Dataset
+from .notebook_params import HTML
 from .errors import DatasetError, Problem
 from .paths import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
 from .vocab import DATE_PRECISIONS, EVENT_TYPES
@@ -41,7 +44,7 @@ def counts(data: Dataset) -> pd.DataFrame:
     events, sources, timeline = data.events, data.sources, data.case_timeline
     context = events.is_context.fillna(False).astype(bool)
     own_timeline = timeline[~timeline.is_context.fillna(False).astype(bool)]
-    context_keys = events[context].drop_duplicates(["target", "event_key"])
+    context_keys = events[context].drop_duplicates(["group_id", "event_key"])
     has_text = sources.has_text.fillna(False).astype(bool)
     rows = [
         ("cases", len(data.cases), "attacks on hospitals"),
@@ -51,17 +54,19 @@ def counts(data: Dataset) -> pd.DataFrame:
         ("↳ citation only", int((~has_text).sum()), "paraphrased, with their citation"),
         ("event rows", len(events), "one event as one source reports it"),
         ("↳ of the cases", int((~context).sum()), ""),
-        ("↳ context (police actions)", int(context.sum()), "shown on every case of the group"),
+        ("↳ group-level (police actions, relaunches)", int(context.sum()),
+         "shown on every case of the group"),
         ("real-world events of the cases", len(own_timeline),
          "rows of case_timeline, context excluded"),
         ("↳ reported by 2 sources or more", int((own_timeline.n_sources >= 2).sum()), ""),
-        ("↳ disputed (sources' dates share no day)",
+        ("↳ disputed (the sources' dates share no moment)",
          int(own_timeline.is_disputed.fillna(False).astype(bool).sum()), ""),
-        ("context events", len(context_keys), "police actions, by group"),
+        ("group-level events", len(context_keys), "police actions and relaunches, by group"),
         ("dismissed date expressions", len(data.dismissed),
          "dates in stored texts that are not events"),
     ]
-    return pd.DataFrame(rows, columns=["what", "count", "note"]).set_index("what")
+    return pd.DataFrame([(w, str(c), n) for w, c, n in rows],
+                        columns=["What", "Count", "Note"])
 
 
 def event_type_coverage(data: Dataset) -> pd.DataFrame:
@@ -181,9 +186,8 @@ class BuildStatus:
                 f"build ({', '.join(changed)}); run `make data` or `python -m helpers.build`.")
 
     def files_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{"file": f.name, "status": f.status, "detail": f.detail}
-                             for f in self.files],
-                            columns=["file", "status", "detail"]).set_index("file")
+        return pd.DataFrame([{"File": f.name, "Status": f.status, "Detail": f.detail}
+                             for f in self.files], columns=["File", "Status", "Detail"])
 
 
 def _compare(name: str, new: bytes | None, old: bytes | None, context: int) -> FileStatus:
@@ -229,84 +233,76 @@ def build_status(write: bool = False, raw_dir: Path = RAW_DIR,
     return BuildStatus([], tables, files, written=write)
 
 
-def table_previews(tables, rows: int = 5, width: int = 40) -> dict[str, tuple[int, pd.DataFrame]]:
-    """The number of rows and the first rows of each built table, by table name; long texts
-    are cut to `width` characters so that the previews stay readable."""
-    def cut(value):
-        if isinstance(value, str) and len(value) > width:
-            return value[:width - 1] + "…"
-        return value
+def table_previews(tables, rows: int = 3) -> dict[str, tuple[int, pd.DataFrame]]:
+    """The number of rows and the first rows of each built table, by table name, every
+    value as text (nothing cut)."""
+    def text(value):
+        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) \
+            else str(value)
 
-    return {name: (len(frame), frame.head(rows).map(cut)) for name, frame in tables.items()}
-
-
-# --- one case ----------------------------------------------------------------------------
-
-def _resolved(lo, hi, precision) -> str:
-    from .timeline import span_label
-
-    if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
-        return "—"
-    precision = None if precision is None or pd.isna(precision) else str(precision)
-    return span_label(pd.Timestamp(lo), pd.Timestamp(hi), precision)
+    return {name: (len(frame), frame.head(rows).map(text)) for name, frame in tables.items()}
 
 
-def case_source_dates(data: Dataset, case_id: str, disputed_only: bool = False) -> pd.DataFrame:
-    """Each source's date of each real-world event of the case (context included).
+# --- page headings ---------------------------------------------------------------------
 
-    One row per event row: the real-world event (event_key), the outlet, the date as
-    written, the normalised date and its bounds in words; disputed events are flagged.
-    """
-    timeline = data.case_timeline[data.case_timeline.case_id == case_id]
-    if disputed_only:
-        timeline = timeline[timeline.is_disputed.fillna(False).astype(bool)]
-    outlets = dict(zip(data.sources.source_id, data.sources.outlet))
-    by_id = data.events.set_index("event_id")
+def case_heading(data: Dataset, case_id: str, links) -> HTML:
+    """A case page's heading: its name and victim, its group, and links to related pages."""
+    from .figures import case_infos
+
+    info = case_infos(data)[case_id]
+    row = data.cases.set_index("case_id").loc[case_id]
+    group = ", ".join(info.groups) or "no group named by the sources"
+    out = (f"<h2>{html.escape(info.name)}</h2><p><b>{html.escape(info.victim)}</b>, "
+           f"{html.escape(info.city)} · {html.escape(group)} · "
+           f"{int(row.n_events)} event rows from {int(row.n_sources)} sources</p>")
+    sources = sorted(set(data.events.loc[data.events.case_id == case_id, "source_id"]))
+    items = links.comparisons()
+    if items:
+        out += str(notebook_params.links_line(links, items, "Compare"))
+        out += str(notebook_params.links_line(
+            links, [(links.source(s), s) for s in sources], "Its sources' pages"))
+    return HTML(out)
+
+
+def comparison_heading(data: Dataset, case_ids: list[str], title, links) -> HTML:
+    """A comparison page's heading: what is compared, with links to each case's page."""
+    from .figures import case_infos
+
+    infos = case_infos(data)
+    n = len(case_ids)
+    text = title or (f"{n} cases compared" if n != 2 else
+                     f"{infos[case_ids[0]].name} and {infos[case_ids[1]].name} compared")
+    out = f"<h2>{html.escape(str(text))}</h2>"
+    out += str(notebook_params.links_line(
+        links, [(links.case(c), infos[c].name) for c in case_ids], "Case pages"))
+    out += str(notebook_params.links_line(links, links.comparisons(), "See also"))
+    return HTML(out)
+
+
+def overview_heading(data: Dataset, links) -> HTML:
+    out = (f"<h2>Hospital ransomware timelines, version {html.escape(str(data.version))}</h2>"
+           f"<p>{len(data.cases)} cases, {len(data.sources)} sources, {len(data.events)} event "
+           "rows. Every column is documented in the codebook.</p>")
+    out += str(notebook_params.links_line(
+        links, [("codebook.html" if links.enabled else None, "Codebook")] + links.comparisons(),
+        "See also"))
+    return HTML(out)
+
+
+def leak_share_table(data: Dataset) -> pd.DataFrame:
+    """Share of cases with a reported leak, overall and by group, in words."""
+    from .crosscase import leak_share
+
     rows = []
-    order = timeline.sort_values(["best_datetime", "event_key"], na_position="last")
-    for line in order.to_dict("records"):
-        for event_id in _split(line["event_ids"]):
-            if event_id not in by_id.index:
-                continue
-            event = by_id.loc[event_id]
-            rows.append({
-                "event_key": line["event_key"],
-                "event_type": line["event_type"],
-                "disputed": bool(line["is_disputed"]) if not pd.isna(line["is_disputed"])
-                else False,
-                "source": outlets.get(event["source_id"], event["source_id"]),
-                "source_id": event["source_id"],
-                "date as written": event["date_text"],
-                "event_date": event["event_date"],
-                "precision": event["date_precision"],
-                "resolved": _resolved(event["date_earliest"], event["date_latest"],
-                                      event["date_precision"]),
-                "status": event["status"],
-            })
-    columns = ["event_key", "event_type", "disputed", "source", "source_id", "date as written",
-               "event_date", "precision", "resolved", "status"]
-    frame = blank_missing(pd.DataFrame(rows, columns=columns))
-    return frame.set_index(["event_key", "event_type"])
+    for label, frame in (("all cases", leak_share(data.case_stages, data.cases)),
+                         (None, leak_share(data.case_stages, data.cases, by_group=True))):
+        for row in frame.to_dict("records"):
+            rows.append({"Cases": label or names_of(data).get(row["group_id"], row["group_id"]),
+                         "Cases counted": str(int(row["n_cases"])),
+                         "With a reported leak": str(int(row["n_with_leak"])),
+                         "Share": f"{100 * row['share_with_leak']:.0f} %"})
+    return pd.DataFrame(rows)
 
 
-def disputed_events(data: Dataset, case_id: str) -> pd.DataFrame:
-    """The case's real-world events whose dated sources share no moment (case_timeline)."""
-    timeline = data.case_timeline
-    rows = timeline[(timeline.case_id == case_id)
-                    & timeline.is_disputed.fillna(False).astype(bool)].copy()
-    rows["range"] = [_resolved(lo, hi, None) for lo, hi in zip(rows.date_earliest,
-                                                                rows.date_latest)]
-    columns = ["event_key", "event_type", "n_sources", "best_date", "range", "spread_days",
-               "source_ids"]
-    rows = rows.sort_values("best_datetime")[columns]
-    rows["source_ids"] = rows.source_ids.str.replace(";", ", ")
-    return blank_missing(rows.set_index("event_key"))
-
-
-def case_facts(data: Dataset, case_id: str) -> pd.DataFrame:
-    """The case's record (victim, place, groups...) as a two-column table."""
-    record = data.cases[data.cases.case_id == case_id].iloc[0].to_dict()
-    names = dict(zip(data.groups.group_id, data.groups.name))
-    record["groups"] = ", ".join(names.get(g, g) for g in _split(record.get("groups")))
-    return pd.DataFrame({"value": [str(v) for v in record.values()]},
-                        index=pd.Index(list(record), name="field"))
+def names_of(data: Dataset) -> dict[str, str]:
+    return dict(zip(data.groups.group_id, data.groups.name))

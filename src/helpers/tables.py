@@ -346,3 +346,60 @@ def stage_names() -> list[str]:
 __all__ = ["show", "link", "stage_table", "key_facts", "delay_table", "delay_matrix",
            "source_dates", "disagreements", "coverage", "cases_by_year_and_group",
            "cross_case_delays", "precision_table", "yes_no"]
+
+
+def case_facts(data, case_id: str) -> pd.DataFrame:
+    """One case's key facts as a two-column table (fact, value)."""
+    row = key_facts(data, [case_id]).iloc[0].to_dict()
+    row.pop("Hospital")
+    kind = data.cases.set_index("case_id").loc[case_id, "incident_kind"]
+    row["Kind of attack"] = words(kind)
+    return pd.DataFrame({"Fact": list(row), "Value": [str(v) for v in row.values()]})
+
+
+def sources_of_case(data, case_id: str, links=None) -> pd.DataFrame:
+    """The sources of a case: outlet and title (linked to their pages), date, kind."""
+    ids = sorted(set(data.events.loc[data.events.case_id == case_id, "source_id"]))
+    return source_list(data, ids, links)
+
+
+def source_list(data, source_ids=None, links=None) -> pd.DataFrame:
+    """Sources with outlet, title, publication date and kind; stored texts first."""
+    sources = data.sources
+    if source_ids is not None:
+        sources = sources[sources.source_id.isin(list(source_ids))]
+    cases = data.events.groupby("source_id").case_id.agg(
+        lambda s: sorted({str(c) for c in s.dropna()}))
+    infos = case_infos(data)
+    rows = []
+    for row in sources.to_dict("records"):
+        title = row["title"] if not is_missing(row["title"]) else "(title not recorded)"
+        href = links.source(row["source_id"]) if links is not None else None
+        case_names = [infos[c].name for c in cases.get(row["source_id"], [])]
+        rows.append({
+            "_order": (not bool(row["has_text"]), str(row["outlet"]).lower(),
+                       str(row["published"] or "")),
+            "Outlet": str(row["outlet"]),
+            "Title": link(href, str(title)),
+            "Published": published_label(row),
+            "Kind": "stored text" if bool(row["has_text"]) else "citation only",
+            "Cases": ", ".join(case_names) or "group-level context",
+        })
+    rows.sort(key=lambda r: r.pop("_order"))
+    return pd.DataFrame(rows, columns=["Outlet", "Title", "Published", "Kind", "Cases"])
+
+
+def published_label(row: dict) -> str:
+    """A source's publication date as known: "2 May 2024", "May 2024 (approximate)",
+    "on or after 24 Oct 2022", "unknown"."""
+    text, qualifier = row.get("published"), row.get("published_qualifier")
+    if is_missing(text) or not text:
+        return "unknown"
+    text = str(text)
+    stamp = pd.Timestamp(text[:10]) if len(text) >= 10 else pd.Timestamp(text + "-01")
+    shown = date_label(stamp) if len(text) >= 10 else f"{stamp:%b %Y}"
+    if qualifier == "on_or_after":
+        return f"on or after {shown}"
+    if qualifier == "approximate":
+        return f"{shown} (approximate)"
+    return shown
