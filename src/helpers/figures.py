@@ -400,7 +400,8 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
             sub = y + STAGE_OFFSET.get(stage, 0.0)
             point = row["date_precision"] in DAY_OR_FINER
             if hi > lo or not point:
-                r = ranges.setdefault(stage, {"x": [], "y": [], "hover": []})
+                # A thin line behind a point; a thick pale bar alone for a coarse date.
+                r = ranges.setdefault((stage, point), {"x": [], "y": [], "hover": []})
                 r["x"] += [lo - (0 if point else 0.45), hi + (0 if point else 0.45), None]
                 r["y"] += [sub, sub, None]
                 r["hover"] += [hover, hover, None]
@@ -431,14 +432,17 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
             undated_notes.append((y, "not dated: " + ", ".join(undated)))
     fig = go.Figure()
     for stage in STAGES:
-        if stage in ranges:
-            r = ranges[stage]
+        for point in (False, True):
+            if (stage, point) not in ranges:
+                continue
+            r = ranges[(stage, point)]
             fig.add_trace(go.Scatter(
                 x=r["x"], y=r["y"], mode="lines", hovertext=r["hover"], hoverinfo="text",
-                line={"color": STYLE[stage]["color"], "width": 6}, opacity=0.4,
-                legendgroup=stage, showlegend=stage not in marks,
+                line={"color": STYLE[stage]["color"], "width": 2 if point else 9},
+                opacity=0.75 if point else 0.35, legendgroup=stage,
+                showlegend=stage not in marks and not point,
                 name=STYLE[stage]["label"] + " (range only)",
-                meta={"role": "range", "stage": stage}))
+                meta={"role": "uncertainty" if point else "range", "stage": stage}))
     for stage in STAGES:
         if stage in marks:
             m, style = marks[stage], STYLE[stage]

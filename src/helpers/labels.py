@@ -82,7 +82,9 @@ def days_label(low, high=None, best=None, unit: bool = True) -> str:
     if is_missing(high) or int(low) == int(high):
         value = int(low if not is_missing(low) else best)
         return f"{value} day" + ("" if abs(value) == 1 else "s") if unit else str(value)
-    text = f"{_signed(low)}{EN_DASH}{_signed(high)}{suffix}"
+    # "−1 to 2 days": a dash between a minus sign and a number would read as one.
+    joint = " to " if int(low) < 0 or int(high) < 0 else EN_DASH
+    text = f"{_signed(low)}{joint}{_signed(high)}{suffix}"
     if not is_missing(best):
         text += f" (best {int(best)})"
     return text

@@ -115,9 +115,14 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, nav_html: str = "") 
     return make_offline(body)
 
 
-def nav_bar(title: str, parameters: dict, version: str, index_href: str = "index.html") -> str:
-    """The escaped navigation line of a report: back to the index, parameters, version."""
-    params = ", ".join(f"{k}={v!r}" for k, v in parameters.items()) or "defaults"
-    return (f'<a href="{html.escape(index_href)}">← All reports</a> · '
-            f"<b>{html.escape(title)}</b> · parameters: <code>{html.escape(params)}</code> · "
-            f"dataset version {html.escape(str(version))}")
+def nav_bar(title: str, parameters: dict, version: str, notebook: str = "") -> str:
+    """The escaped navigation line of a report: the other pages, then what made this one
+    (notebook and parameters, for a researcher who wants to run it again) and the version."""
+    from .index_page import nav
+
+    shown = {k: v for k, v in parameters.items() if k != "link_reports"}
+    params = ", ".join(f"{k}={v!r}" for k, v in shown.items()) or "defaults"
+    made = f"{notebook} with {params}" if notebook else params
+    return (f"{nav()}<br><span style=\"color:#888\">This page: notebook "
+            f"<code>{html.escape(made)}</code> · dataset version "
+            f"{html.escape(str(version))}</span>")

@@ -252,15 +252,11 @@ def case_heading(data: Dataset, case_id: str, links) -> HTML:
     info = case_infos(data)[case_id]
     row = data.cases.set_index("case_id").loc[case_id]
     group = ", ".join(info.groups) or "no group named by the sources"
-    out = (f"<h2>{html.escape(info.name)}</h2><p><b>{html.escape(info.victim)}</b>, "
+    out = (f"<h1>{html.escape(info.name)}</h1><p><b>{html.escape(info.victim)}</b>, "
            f"{html.escape(info.city)} · {html.escape(group)} · "
-           f"{int(row.n_events)} event rows from {int(row.n_sources)} sources</p>")
-    sources = sorted(set(data.events.loc[data.events.case_id == case_id, "source_id"]))
-    items = links.comparisons()
-    if items:
-        out += str(notebook_params.links_line(links, items, "Compare"))
-        out += str(notebook_params.links_line(
-            links, [(links.source(s), s) for s in sources], "Its sources' pages"))
+           f"{int(row.n_events)} event rows from {int(row.n_sources)} sources (listed, with "
+           "links to their pages, at the end)</p>")
+    out += str(notebook_params.links_line(links, links.comparisons(), "Compare"))
     return HTML(out)
 
 
@@ -272,7 +268,7 @@ def comparison_heading(data: Dataset, case_ids: list[str], title, links) -> HTML
     n = len(case_ids)
     text = title or (f"{n} cases compared" if n != 2 else
                      f"{infos[case_ids[0]].name} and {infos[case_ids[1]].name} compared")
-    out = f"<h2>{html.escape(str(text))}</h2>"
+    out = f"<h1>{html.escape(str(text))}</h1>"
     out += str(notebook_params.links_line(
         links, [(links.case(c), infos[c].name) for c in case_ids], "Case pages"))
     out += str(notebook_params.links_line(links, links.comparisons(), "See also"))
@@ -280,7 +276,7 @@ def comparison_heading(data: Dataset, case_ids: list[str], title, links) -> HTML
 
 
 def overview_heading(data: Dataset, links) -> HTML:
-    out = (f"<h2>Hospital ransomware timelines, version {html.escape(str(data.version))}</h2>"
+    out = (f"<h1>Hospital ransomware timelines, version {html.escape(str(data.version))}</h1>"
            f"<p>{len(data.cases)} cases, {len(data.sources)} sources, {len(data.events)} event "
            "rows. Every column is documented in the codebook.</p>")
     out += str(notebook_params.links_line(

@@ -47,4 +47,4 @@ class Links:
         if not self.enabled:
             return []
         return [(COMPARE_PAIR, "Les Bluets and Cannes compared"),
-                (COMPARE_ALL, "All cases compared"), (INDEX, "All pages")]
+                (COMPARE_ALL, "All cases compared"), (INDEX, "Index of all pages")]

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
 
-PAIR = ("les-bluets-2022", "cannes-2024")
+from .pages import PAIR
+
 # Kernels spend part of their start waiting, so one worker more than the cores keeps them
 # busy: on 2 cores, 3 workers render the reports about 20 % faster than 2.
 DEFAULT_JOBS = (os.cpu_count() or 1) + 1
@@ -57,39 +58,44 @@ class Report:
 
 def plan(data=None) -> list[Report]:
     """Every report the command renders, in the order of the index."""
+    from . import pages
     from .dataset import load_dataset
+    from .figures import case_infos
+    from .tables import published_label
 
     data = data if data is not None else load_dataset()
+    link = {"link_reports": True}
+    stem = lambda name: name.removesuffix(".html")  # noqa: E731
+    infos = case_infos(data)
     reports = [
-        Report("overview", "05_dataset_overview.ipynb", {}, "Dataset overview", "Dataset"),
-        Report("build", "02_build_dataset.ipynb", {"write": False},
-               "Build of the dataset: validation and comparison with data/processed",
+        Report(stem(pages.OVERVIEW), "05_dataset_overview.ipynb", dict(link),
+               "Dataset overview", "Dataset"),
+        Report(stem(pages.BUILD), "02_build_dataset.ipynb", {"write": False, **link},
+               "How the dataset is built: validation and comparison with data/processed",
                "Dataset"),
-        Report("compare-all", "04_compare_cases.ipynb",
-               {"case_ids": None, "align_on": "attack"},
-               f"Comparison of all {len(data.case_ids)} cases, aligned on the attack",
-               "Comparisons"),
+        Report(stem(pages.COMPARE_ALL), "04_compare_cases.ipynb",
+               {"case_ids": None, "align_on": "attack", **link},
+               f"All {len(data.case_ids)} cases compared, aligned on the attack", "Comparisons"),
     ]
     if all(c in data.case_ids for c in PAIR):
         reports.append(Report(
-            "compare-" + "--".join(PAIR), "04_compare_cases.ipynb",
-            {"case_ids": list(PAIR), "align_on": "attack"},
-            f"Comparison of {PAIR[0]} and {PAIR[1]}, aligned on the attack", "Comparisons"))
-    cases = data.cases.set_index("case_id")
+            stem(pages.COMPARE_PAIR), "04_compare_cases.ipynb",
+            {"case_ids": list(PAIR), "align_on": "attack", **link},
+            f"{infos[PAIR[0]].name} and {infos[PAIR[1]].name} compared", "Comparisons"))
     for case_id in data.case_ids:
-        victim = cases.loc[case_id, "victim"]
-        reports.append(Report(f"case-{case_id}", "03_case.ipynb", {"case_id": case_id},
-                              f"Case {case_id}: {victim}", "Cases"))
+        info = infos[case_id]
+        reports.append(Report(stem(pages.case_page(case_id)), "03_case.ipynb",
+                              {"case_id": case_id, **link}, f"{info.name} ({info.victim})",
+                              "Cases"))
     sources = data.sources.set_index("source_id")
     for source_id in data.source_ids:
         row = sources.loc[source_id]
-        kind = "stored text" if bool(row["has_text"]) else "citation only"
-        title = row["title"] if isinstance(row["title"], str) and row["title"] else source_id
-        reports.append(Report(f"source-{source_id}", "01_annotate_source.ipynb",
-                              {"source_id": source_id},
-                              f"{row['outlet']}: {title} ({kind})",
-                              "Sources with stored text" if kind == "stored text"
-                              else "Citation-only sources"))
+        stored = bool(row["has_text"])
+        title = row["title"] if isinstance(row["title"], str) and row["title"] else \
+            f"article of {published_label(row.to_dict())}"
+        reports.append(Report(stem(pages.source_page(source_id)), "01_annotate_source.ipynb",
+                              {"source_id": source_id, **link}, f"{row['outlet']}: {title}",
+                              "Sources with stored text" if stored else "Citation-only sources"))
     return reports
 
 
@@ -147,58 +153,26 @@ def run_one(report: Report, notebooks_dir: str, staging: str, version: str,
                     raise
         nb = nbformat.read(executed, as_version=4)
         page = notebook_to_html(nb, report.title,
-                                nav_bar(report.title, report.parameters, version))
+                                nav_bar(report.title, report.parameters, version,
+                                        report.notebook))
         (Path(staging) / report.html_name).write_text(page, encoding="utf-8")
     except Exception as err:  # reported as a failure of this report, not raised
         return Outcome(report, False, time.monotonic() - start, _error_message(err))
     return Outcome(report, True, time.monotonic() - start)
 
 
-def index_html(reports: list[Report], version: str, title: str, codebook_href: str | None,
-               present: set[str] | None = None) -> str:
-    """The index page: every report with its title, parameters and notebook (escaped)."""
-    e = html.escape
-    sections: dict[str, list[Report]] = {}
-    for report in reports:
-        if present is None or report.html_name in present:
-            sections.setdefault(report.section or "Reports", []).append(report)
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}: reports</title>",
-        "<style>",
-        "body{font:15px/1.5 'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:0 auto;"
-        "padding:1em 1.5em 3em;color:#222}",
-        "h1{font-size:1.6em;margin-bottom:0.2em} h2{font-size:1.2em;margin-top:1.6em;"
-        "border-bottom:1px solid #ddd}",
-        "table{border-collapse:collapse;width:100%;table-layout:fixed}"
-        "col.r{width:50%} col.p{width:32%} col.n{width:18%} td,th{text-align:left;padding:0.3em 0.6em;"
-        "border-bottom:1px solid #eee;vertical-align:top} th{font-size:0.85em;color:#555}",
-        "code{font-size:0.85em;background:#f4f4f4;padding:0 0.25em;border-radius:3px}",
-        "a{color:#1a4f8a} .meta{color:#555}",
-        "</style>", "</head>", "<body>",
-        f"<h1>{e(title)}</h1>",
-        f'<p class="meta">Dataset version <b>{e(str(version))}</b> · '
-        f"{sum(len(v) for v in sections.values())} reports rendered from the notebooks in "
-        "<code>notebooks/</code> by <code>python -m helpers.reports</code>. "
-        "Every page works offline; code is hidden.</p>",
-    ]
-    if codebook_href:
-        parts.append(f'<p>Documentation of every column: <a href="{e(codebook_href)}">'
-                     "the codebook</a>.</p>")
-    for section, items in sections.items():
-        parts += [f"<h2>{e(section)} ({len(items)})</h2>", "<table>",
-                  '<colgroup><col class="r"><col class="p"><col class="n"></colgroup>',
-                  "<tr><th>report</th><th>parameters</th><th>notebook</th></tr>"]
-        for report in items:
-            params = ", ".join(f"{k}={v!r}" for k, v in report.parameters.items()) \
-                or "defaults"
-            parts.append(f'<tr><td><a href="{e(report.html_name)}">{e(report.title)}</a></td>'
-                         f"<td><code>{e(params)}</code></td>"
-                         f"<td><code>{e(report.notebook)}</code></td></tr>")
-        parts.append("</table>")
-    parts += ["</body>", "</html>", ""]
-    return "\n".join(parts)
+def write_index(out_dir: Path, title: str = "Hospital ransomware timelines",
+                processed_dir: Path = PROCESSED_DIR) -> None:
+    """The index and the codebook page, from the processed dataset, linking the pages present."""
+    from .dataset import load_dataset
+    from .index_page import codebook_html, index_html, relative
+
+    data = load_dataset(processed_dir)
+    present = {p.name for p in out_dir.glob("*.html")} | {"codebook.html"}
+    codebook = (Path(processed_dir) / "codebook.md").read_text(encoding="utf-8")
+    _write_atomically(out_dir / "codebook.html", codebook_html(codebook, data.version))
+    _write_atomically(out_dir / "index.html",
+                      index_html(data, present, relative(Path(processed_dir), out_dir), title))
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -258,12 +232,7 @@ def render(reports: list[Report], out_dir: Path = REPORTS_DIR,
             return sorted(outcomes, key=lambda o: reports.index(o.report))
         for report in reports:
             os.replace(staging / report.html_name, out_dir / report.html_name)
-        present = {p.name for p in out_dir.glob("*.html")}
-        codebook = PROCESSED_DIR / "codebook.md"
-        href = os.path.relpath(codebook, out_dir) if codebook.exists() else None
-        _write_atomically(out_dir / "index.html",
-                          index_html(plan_for_index(reports, out_dir), version, title, href,
-                                     present))
+        write_index(out_dir, title)
         stale = out_dir / "failed"
         if stale.is_dir():
             for report in reports:
@@ -273,17 +242,6 @@ def render(reports: list[Report], out_dir: Path = REPORTS_DIR,
         return sorted(outcomes, key=lambda o: reports.index(o.report))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def plan_for_index(rendered: list[Report], out_dir: Path) -> list[Report]:
-    """The reports the index lists: the full plan (those present in `out_dir`), plus any
-    rendered report outside it; rendering a subset keeps the others listed."""
-    try:
-        full = plan()
-    except Exception:  # the dataset cannot be read: list what was rendered
-        full = []
-    names = {r.name for r in full}
-    return full + [r for r in rendered if r.name not in names]
 
 
 def main(argv: list[str] | None = None) -> int:
