@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 from dateparser.search import search_dates
 
-from helpers.dates import DateResolutionError, find_expressions, resolve
+from helpers.dates import DateResolutionError, _find_expressions_exhaustive, find_expressions, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "tests" / "data" / "date_expressions.csv"
@@ -25,6 +25,7 @@ SEEDS = {
     "nice-matin-2024-cannes.txt": datetime(2024, 5, 2, 8, 33, tzinfo=PARIS),
 }
 REPEATS = 5
+SCAN_REPEATS = 41
 
 
 def median_microseconds(call, repeats: int = REPEATS) -> float:
@@ -104,9 +105,12 @@ def bench_seeds() -> None:
         text = path.read_text(encoding="utf-8")
         found = find_expressions(text, reference)
         searched = search_dates(text, languages=["fr"], settings=plain_settings(reference)) or []
-        mine = median_microseconds(lambda: find_expressions(text, reference))
+        assert found == _find_expressions_exhaustive(text, reference)  # the pre-scan changes no result
+        mine = median_microseconds(lambda: find_expressions(text, reference), SCAN_REPEATS)
+        exhaustive = median_microseconds(lambda: _find_expressions_exhaustive(text, reference), SCAN_REPEATS)
         theirs = median_microseconds(lambda: search_dates(text, languages=["fr"], settings=plain_settings(reference)))
         print(f"{name:<38} {'find_expressions':<28} {len(found):>6} {mine:>15.0f}")
+        print(f"{'':<38} {'  every word start (before)':<28} {len(found):>6} {exhaustive:>15.0f}")
         print(f"{'':<38} {'dateparser search_dates':<28} {len(searched):>6} {theirs:>15.0f}")
         print(f"{'':<38}   found:  {[item.text for item in found]}")
         print(f"{'':<38}   search: {[match for match, _ in searched]}")

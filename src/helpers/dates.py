@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
@@ -571,6 +571,47 @@ def _english_lexicon() -> _Lexicon:
 
 
 _LEXICONS = {"fr": _french_lexicon(), "en": _english_lexicon()}
+
+
+# --------------------------------------------------------------------------- pre-scan
+
+# Lexicon patterns that `_parse_at` only tries after another piece, never where an expression starts.
+_NEVER_FIRST = frozenset({"partial_day", "of_connector", "range_connector"})
+
+
+def _plain(pattern: re.Pattern) -> str:
+    """The pattern's source with its named groups made anonymous, so that many can share one regex.
+
+    A back-reference (`(?P=sep)`) becomes "anything", so the plain pattern matches wherever the
+    original does (and maybe more): a superset, which is all the pre-scan needs.
+    """
+    if pattern.flags & ~re.UNICODE:
+        raise ValueError(f"the pre-scan cannot merge flags {pattern.flags} of {pattern.pattern[:40]!r}")
+    source = pattern.pattern
+    if re.search(r"(?<!\\)\(\?\(", source):
+        raise ValueError(f"the pre-scan cannot merge the conditional group in {source[:40]!r}")
+    source = re.sub(r"(?<!\\)\(\?P=\w+\)", "(?s:.*?)", source)
+    return re.sub(r"(?<!\\)\(\?P<\w+>", "(?:", source)
+
+
+@lru_cache(maxsize=None)
+def _start_candidates(language: str) -> re.Pattern:
+    """Word starts where some expression may begin: where a first piece of the grammar matches.
+
+    Built from every pattern of the lexicon (a new one is included by default), this is a
+    necessary condition for `_parse_at` to find anything, checked in one C-level pass instead
+    of one Python call per word; so find_expressions returns exactly what trying every word
+    start returns (`_find_expressions_exhaustive`, which the tests compare it with).
+    """
+    lex = _lexicon(language)
+    alternatives = []
+    for field in fields(lex):
+        value = getattr(lex, field.name)
+        patterns = value if isinstance(value, tuple) else (value,)
+        if field.name in _NEVER_FIRST:
+            continue
+        alternatives += [_plain(p) for p in patterns if isinstance(p, re.Pattern)]
+    return re.compile(r"(?<![a-z0-9])(?=[a-z0-9])(?=" + "|".join(f"(?:{a})" for a in alternatives) + ")")
 
 
 def _lexicon(language: str) -> _Lexicon:
@@ -1282,12 +1323,22 @@ def find_expressions(text: str, reference: datetime, *, language: str = "fr") ->
     Durations ("depuis 2 ans") and anchor-relative expressions are found with resolution None,
     so that an annotator sees them.
     """
+    return _scan(text, reference, language, _start_candidates(language).finditer)
+
+
+def _find_expressions_exhaustive(text: str, reference: datetime, *, language: str = "fr") -> list[FoundExpression]:
+    """find_expressions trying the grammar at every word start: the reference the pre-scan is tested against."""
+    return _scan(text, reference, language, _WORD_START.finditer)
+
+
+def _scan(text: str, reference: datetime, language: str, candidates) -> list[FoundExpression]:
+    """Leftmost-longest scan, trying `_parse_at` at each position `candidates(normalized)` yields."""
     local_reference, tz = _local_reference(reference)
     lex = _lexicon(language)
     normalized = _normalize(text)
     found: list[FoundExpression] = []
     position = 0
-    for word in _WORD_START.finditer(normalized):
+    for word in candidates(normalized):
         start = word.start()
         if start < position:
             continue
