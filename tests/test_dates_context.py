@@ -328,3 +328,27 @@ def test_sentence_bounds():
         "Il sera remplacé jeudi."
     start = text.index("9 oct.")
     assert text[slice(*sentence_bounds(text, start, start + 11))] == "Le 9 oct. 2022, rien."
+
+
+WORDS = ["le", "la", "a", "ont", "été", "sera", "aura", "lieu", "dimanche", "lundi", "21", "juin", "93", "les", "et",
+         "6", "7", "mai", "lendemain", "veille", "Le", "même", "jour", "hier", "aujourd'hui", "qui", ",", ".", "que",
+         "va", "publier", "prévu", "reporté", "à", "depuis", "d'ici", "dans", "soirée", "20", "heures", "M.", "\n",
+         "avait", "revendiqué", "publiera", "devrait", "tomber", "menace", "de", "nuit", "du", "au", "1er", "prochain",
+         "derniers", "«", "»", ";", ":", "?", "Dupont", "fut", "signé", "s'est", "tenu", "31", "décembre", "janvier"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from(WORDS), max_size=30), reference=references)
+def test_resolve_in_context_agrees_with_find_expressions(words, reference):
+    text = " ".join(words)
+    for item in find_expressions(text, reference):
+        try:
+            alone = resolve(item.text, reference, context=DateContext(text, item.start, item.end))
+        except DateResolutionError:
+            alone = None
+        assert alone == item.context_resolution, (text, item)
+
+
+def test_an_empty_expression_is_a_resolution_error_with_a_context_too():
+    with pytest.raises(DateResolutionError, match="empty"):
+        resolve("", REFERENCE, context="")

@@ -1465,7 +1465,7 @@ def resolve(
     local_reference, tz = _local_reference(reference)
     lex = _lexicon(language)
     checked_anchor, tense_of = _checked_anchor(anchor, tz), None
-    if context is not None:
+    if context is not None and _normalize(expression).strip(_TRIM):
         where = _locate(expression, context)
         tense_of = _Lazy(lambda: _tense_at(where.text, where.start, where.end, language))
         if checked_anchor is None:
