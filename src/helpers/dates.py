@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
 
+from . import dates_context
+
 __all__ = [
     "PRECISIONS",
     "ContradictoryDateError",
+    "DateContext",
     "DateResolution",
     "DateResolutionError",
     "FoundExpression",
@@ -68,12 +71,29 @@ class ContradictoryDateError(DateResolutionError):
 
 @dataclass(frozen=True)
 class FoundExpression:
-    """A candidate date expression in a text; ``text == original_text[start:end]``."""
+    """A candidate date expression in a text; ``text == original_text[start:end]``.
+
+    `resolution` reads the expression alone, as ``resolve(text, reference)`` does.
+    `context_resolution` reads it in its text, as ``resolve`` with a context does: past or
+    future from the tense of its sentence, and "le lendemain", "la veille" anchored on the
+    last date resolved before it. `context_note` says what the context changed ("" if nothing).
+    """
 
     start: int
     end: int
     text: str
     resolution: DateResolution | None  # None when found but not resolvable (durations, ...)
+    context_resolution: DateResolution | None = None  # None when not resolvable even in context
+    context_note: str = ""
+
+
+@dataclass(frozen=True)
+class DateContext:
+    """Where an expression was written: a text and the expression's offsets in it (`text[start:end]`)."""
+
+    text: str
+    start: int
+    end: int
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -212,6 +232,8 @@ class _Lexicon:
     year_relative: re.Pattern
     year_offsets: dict
     year_named: re.Pattern  # groups start, mid, end, whole, year
+    day_list: re.Pattern  # groups items, year, dir: "les 6 et 7 mai"
+    day_list_item: re.Pattern  # groups wd, day, month: one item of a day list
     ago: re.Pattern  # groups n, unit
     ahead: re.Pattern  # groups n, unit
     durations: tuple  # unresolvable, found for annotators
@@ -219,11 +241,27 @@ class _Lexicon:
 
 
 _YEAR = r"(?P<year>(?:19|20)[0-9]{2})(?![0-9])"
+# After a French day and month, a two-digit year ("le 10 novembre 93"), unless the number reads as a
+# count or a time: "le 10 novembre 93 manifestants", "93 %", "93,5", "20 h", "20:30", "93 000".
+_FUNCTION_WORDS_IN_S = "dans|sous|vers|apres|puis|alors|mais|tres|plus|moins|les|des|ses|ces|aux|pas|jamais|depuis|lors"
+_TWO_DIGIT_YEAR = (
+    r"[0-9]{2}(?![0-9a-z])(?![.,:][0-9])(?!\s*(?:[%\u20ac$]|h(?![a-z])|heures?(?![a-z])|[0-9]))"
+    rf"(?!\s+(?!(?:{_FUNCTION_WORDS_IN_S})(?![a-z]))[a-z]+[sx](?![a-z]))"
+)
+_YEAR_FR = rf"(?P<year>(?:19|20)[0-9]{{2}}(?![0-9])|{_TWO_DIGIT_YEAR})"
 _DAY_NUMBER = r"(?P<day>1er|1re|premier|[0-3]?[0-9])(?![0-9])"
 _NUMERIC_DATES = (
     r"(?P<day>[0-3]?[0-9])(?P<sep>[/.-])(?P<month>[01]?[0-9])(?P=sep)(?P<year>[0-9]{4}|[0-9]{2})(?![0-9])",
     r"(?P<year>(?:19|20)[0-9]{2})-(?P<month>[01][0-9])-(?P<day>[0-3][0-9])(?![0-9])",
 )
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+def _anonymous(source: str) -> str:
+    """A pattern's source with its named groups made anonymous, to repeat it in one regex."""
+    return re.sub(r"(?<!\\)\(\?P<\w+>", "(?:", source)
 
 
 def _months_rx(months: dict, abbreviations: set) -> str:
@@ -350,6 +388,13 @@ def _french_lexicon() -> _Lexicon:
         rf"{month_rx}(?:\s+{_YEAR})?(?:\s+(?P<dir>dernier|prochain))?"
     )
     year_named = rf"(?:{parts}{year_whole}{_HYPHEN}(?:(?:de\s+)?l'\s*annee\s+)?)?{_YEAR}"
+    # "les 6 et 7 mai", "les 6, 7 et 8 juin", "les samedi 8 et dimanche 9 juin", "les 30 septembre et 1er octobre"
+    list_item = rf"(?:{_anonymous(wd_rx)}\s+)?{_anonymous(_DAY_NUMBER)}(?:\s+{_anonymous(month_rx)})?"
+    day_list = (
+        rf"les\s+(?P<items>{list_item}(?:\s*,\s*{list_item})*\s+et\s+{list_item})"
+        rf"(?:\s+{_YEAR_FR})?(?:\s+(?P<dir>derniers|prochains)(?![a-z]))?"
+    )
+    list_item_rx = re.compile(rf"(?:{wd_rx}\s+)?{_DAY_NUMBER}(?:\s+{month_rx})?")
 
     return _Lexicon(
         months=months,
@@ -360,7 +405,7 @@ def _french_lexicon() -> _Lexicon:
         dates=(
             re.compile(
                 rf"(?:(?P<art>le|ce)\s+)?(?:{wd_rx},?\s+)?{_DAY_NUMBER}\s*{month_rx}"
-                rf"(?:\s+{_YEAR})?(?:\s+(?P<dir>dernier|prochain)(?![a-z]))?"
+                rf"(?:\s+{_YEAR_FR})?(?:\s+(?P<dir>dernier|prochain)(?![a-z]))?"
             ),
         ),
         numeric_dates=tuple(
@@ -414,6 +459,8 @@ def _french_lexicon() -> _Lexicon:
         year_offsets=_table({"l'an dernier": -1, "l'annee derniere": -1, "l'an passe": -1, "l'annee passee": -1,
                              "cette annee": 0, "l'an prochain": 1, "l'annee prochaine": 1}),  # fmt: skip
         year_named=re.compile(year_named),
+        day_list=re.compile(day_list),
+        day_list_item=list_item_rx,
         ago=re.compile(
             r"il\s+y\s+a\s+(?:(?:environ|pres\s+de|plus\s+de|moins\s+de|un\s+peu\s+plus\s+de)\s+)?"
             rf"{count_rx}\s*{unit_rx}"
@@ -555,6 +602,8 @@ def _english_lexicon() -> _Lexicon:
         year_relative=re.compile(_choice(["last year", "this year", "next year"], "rel")),
         year_offsets=_table({"last year": -1, "this year": 0, "next year": 1}),
         year_named=re.compile(rf"(?:{parts}{_HYPHEN})?{_YEAR}"),
+        day_list=_NEVER,
+        day_list_item=_NEVER,
         ago=re.compile(rf"{count_rx}\s+{unit_rx}\s+ago(?![a-z])"),
         ahead=re.compile(rf"in\s+{count_rx}\s+{unit_rx}(?!\s+(?:ago|later|earlier))"),
         durations=(
@@ -571,6 +620,46 @@ def _english_lexicon() -> _Lexicon:
 
 
 _LEXICONS = {"fr": _french_lexicon(), "en": _english_lexicon()}
+
+
+# --------------------------------------------------------------------------- pre-scan
+
+# Lexicon patterns that `_parse_at` only tries after another piece, never where an expression starts.
+_NEVER_FIRST = frozenset({"partial_day", "of_connector", "range_connector", "day_list_item"})
+
+
+def _plain(pattern: re.Pattern) -> str:
+    """The pattern's source with its named groups made anonymous, so that many can share one regex.
+
+    A back-reference (`(?P=sep)`) becomes "anything", so the plain pattern matches wherever the
+    original does (and maybe more): a superset, which is all the pre-scan needs.
+    """
+    if pattern.flags & ~re.UNICODE:
+        raise ValueError(f"the pre-scan cannot merge flags {pattern.flags} of {pattern.pattern[:40]!r}")
+    source = pattern.pattern
+    if re.search(r"(?<!\\)\(\?\(", source):
+        raise ValueError(f"the pre-scan cannot merge the conditional group in {source[:40]!r}")
+    return _anonymous(re.sub(r"(?<!\\)\(\?P=\w+\)", "(?s:.*?)", source))
+
+
+@lru_cache(maxsize=None)
+def _start_candidates(language: str) -> re.Pattern:
+    """Word starts where some expression may begin: where a first piece of the grammar matches.
+
+    Built from every pattern of the lexicon (a new one is included by default), this is a
+    necessary condition for `_parse_at` to find anything, checked in one C-level pass instead
+    of one Python call per word; so find_expressions returns exactly what trying every word
+    start returns (`_find_expressions_exhaustive`, which the tests compare it with).
+    """
+    lex = _lexicon(language)
+    alternatives = []
+    for field in fields(lex):
+        value = getattr(lex, field.name)
+        patterns = value if isinstance(value, tuple) else (value,)
+        if field.name in _NEVER_FIRST:
+            continue
+        alternatives += [_plain(p) for p in patterns if isinstance(p, re.Pattern)]
+    return re.compile(r"(?<![a-z0-9])(?=[a-z0-9])(?=" + "|".join(f"(?:{a})" for a in alternatives) + ")")
 
 
 def _lexicon(language: str) -> _Lexicon:
@@ -618,6 +707,7 @@ class _Period:
     day: _Day | None = None  # "la semaine du 15 avril"
     unit: str | None = None  # offset: minute | hour | day | week | month | year
     count: int | None = None  # offset, signed
+    days: tuple = ()  # days: the listed days, in order; only the last has its month for sure
 
 
 @dataclass
@@ -657,9 +747,10 @@ def _count(lex: _Lexicon, match: re.Match) -> int:
 
 
 def _year(text: str | None) -> int | None:
+    """The year as written; a two-digit year stays below 100 until `_full_year` reads it."""
     if text is None:
         return None
-    return 2000 + int(text) if len(text) == 2 else int(text)
+    return int(text)
 
 
 def _parse_day(lex: _Lexicon, s: str, pos: int, strict: bool) -> tuple[_Day, int] | None:
@@ -806,6 +897,15 @@ def _parse_period(lex: _Lexicon, s: str, pos: int, strict: bool) -> tuple[_Perio
         if m := pattern.match(s, pos):
             count = sign * _count(lex, m)
             candidates.append((_Period("offset", unit=lex.units[m.group("unit")], count=count), m.end()))
+    if m := lex.day_list.match(s, pos):
+        items = tuple(
+            _Day("partial", weekday=lex.weekdays[i.group("wd")] if i.group("wd") else None,
+                 day=_day_number(i.group("day")),
+                 month=_month_number(lex, i.group("month")) if i.group("month") else None)
+            for i in lex.day_list_item.finditer(s, m.start("items"), m.end("items"))
+        )  # fmt: skip
+        direction = {"derniers": "last", "prochains": "next"}.get(_group(m, "dir") or "")
+        candidates.append((_Period("days", year=_year(_group(m, "year")), direction=direction, days=items), m.end()))
     for pattern in lex.durations:
         if m := pattern.match(s, pos):
             candidates.append((_Period("duration"), m.end()))
@@ -822,7 +922,10 @@ def _parse_component(lex: _Lexicon, s: str, pos: int, syntax: _Syntax, first: bo
     if not has_day and (day := _parse_day(lex, s, pos, strict)):
         options.append(_merge(syntax, end=day[1], day=day[0]))
     apposition_ok = syntax.day is not None and syntax.same_day is None and not has_pod and syntax.time is None
-    if apposition_ok and (day := _parse_day(lex, s, pos, strict)) and day[0].kind in ("date", "numeric"):
+    if apposition_ok and (day := _parse_day(lex, s, pos, strict)) and (
+        day[0].kind in ("date", "numeric")
+        or (day[0].kind == "weekday" and day[0].direction is None and syntax.day.kind == "relative")
+    ):  # "hier, mardi 16 avril"; "aujourd'hui mercredi", "demain mardi"
         options.append(_merge(syntax, end=day[1], same_day=day[0]))
     if not has_day and not has_pod and (of_day := _parse_pod_of_day(lex, s, pos)):
         options.append(_merge(syntax, end=of_day.end, day=of_day.day, pod=of_day.pod,
@@ -883,26 +986,49 @@ _FUTURE_TOLERANCE = timedelta(days=183)  # a year-less date up to ~6 months ahea
 _ONE_SECOND = timedelta(seconds=1)
 
 
+class _Lazy:
+    """A value computed on first use (the tense of a sentence, the anchor of a context), which remembers it was used."""
+
+    __slots__ = ("_compute", "_value", "used")
+
+    def __init__(self, compute) -> None:
+        self._compute, self._value, self.used = compute, None, False
+
+    def value(self):
+        if not self.used:
+            self._value, self.used = self._compute(), True
+        return self._value
+
+
 @dataclass(frozen=True)
 class _Context:
     expression: str
     reference: datetime  # naive, local to the reference's timezone
     tz: tzinfo
-    anchor: DateResolution | date | None  # a datetime anchor is already reduced to its local date
+    anchor: DateResolution | date | _Lazy | None  # a datetime anchor is already reduced to its local date
     suffix_night_starts_on_day: bool
+    tense_of: _Lazy | None = None  # past | future | None, from the expression's sentence
 
     def fail(self, reason: str) -> DateResolutionError:
         return DateResolutionError(self.expression, reason)
 
+    def tense(self) -> str | None:
+        """'past', 'future' or None (no context, or a sentence that does not tell); read only when needed."""
+        found = self.tense_of.value() if self.tense_of is not None else None
+        return found.tense if found is not None else None
+
     def anchor_day(self) -> date:
         """The anchor's day; checked only when an expression needs it."""
-        if self.anchor is None:
+        anchor = self.anchor.value() if isinstance(self.anchor, _Lazy) else self.anchor
+        if anchor is None:
+            if isinstance(self.anchor, _Lazy):
+                raise self.fail("it is relative to another event, and no date before it in its context is an anchor")
             raise self.fail("it is relative to another event, and no anchor was given")
-        if isinstance(self.anchor, DateResolution):
-            if PRECISIONS.index(self.anchor.precision) > PRECISIONS.index("day"):
-                raise self.fail(f"its anchor {self.anchor.expression!r} is coarser than a day")
-            return self.anchor.earliest.astimezone(self.tz).date()
-        return self.anchor
+        if isinstance(anchor, DateResolution):
+            if PRECISIONS.index(anchor.precision) > PRECISIONS.index("day"):
+                raise self.fail(f"its anchor {anchor.expression!r} is coarser than a day")
+            return anchor.earliest.astimezone(self.tz).date()
+        return anchor
 
     def result(self, start: datetime, end_exclusive: datetime, precision: str, method: str, value: str):
         return DateResolution(
@@ -926,16 +1052,33 @@ def _valid_date(ctx: _Context, year: int, month: int, day: int) -> date:
         raise ctx.fail(f"there is no day {day} in month {month} of {year}") from None
 
 
+def _full_year(ctx: _Context, year: int) -> int:
+    """A written year; two digits are the year of this century, unless that is more than 10 years ahead."""
+    if year >= 100:
+        return year
+    full = 2000 + year
+    return full - 100 if full > ctx.reference.year + 10 else full
+
+
+_IN_TIME = {  # direction -> (step through the years, is this day the one)
+    "last": (-1, lambda candidate, today: candidate < today),
+    "next": (1, lambda candidate, today: candidate > today),
+    "past": (-1, lambda candidate, today: candidate <= today),  # the sentence is in the past tense
+    "future": (1, lambda candidate, today: candidate >= today),  # ... in the future tense
+}
+
+
 def _infer_year(ctx: _Context, month: int, day: int, direction: str | None) -> int:
     today = ctx.reference.date()
-    if direction in ("last", "next"):
-        step = -1 if direction == "last" else 1
+    direction = direction or ctx.tense()
+    if direction in _IN_TIME:
+        step, fits = _IN_TIME[direction]
         for year in range(today.year, today.year + 9 * step, step):
             try:
                 candidate = date(year, month, day)
             except ValueError:
                 continue  # 29 February
-            if (candidate < today) if direction == "last" else (candidate > today):
+            if fits(candidate, today):
                 return year
         raise ctx.fail(f"there is no day {day} in month {month}")
     candidate = _valid_date(ctx, today.year, month, day)
@@ -954,7 +1097,8 @@ def _resolve_day(ctx: _Context, spec: _Day) -> tuple[date, str]:
     """A day and the id of the rule that gave it."""
     today = ctx.reference.date()
     if spec.kind in ("date", "numeric"):
-        year = spec.year if spec.year is not None else _infer_year(ctx, spec.month, spec.day, spec.direction)
+        year = _full_year(ctx, spec.year) if spec.year is not None else _infer_year(ctx, spec.month, spec.day,
+                                                                                     spec.direction)
         if not 1 <= spec.month <= 12:
             raise ctx.fail(f"there is no month {spec.month}")
         day = _valid_date(ctx, year, spec.month, spec.day)
@@ -968,6 +1112,8 @@ def _resolve_day(ctx: _Context, spec: _Day) -> tuple[date, str]:
             return today - timedelta(days=back or 7), "rule:weekday"
         if spec.direction == "next":
             return today + timedelta(days=(spec.weekday - today.weekday()) % 7 or 7), "rule:weekday"
+        if ctx.tense() == "future":  # "le scrutin aura lieu dimanche": the first such day on or after
+            return today + timedelta(days=(spec.weekday - today.weekday()) % 7), "rule:weekday"
         return today - timedelta(days=back), "rule:weekday"  # the reference's own weekday is that day
     if spec.kind == "relative":
         return today + timedelta(days=spec.offset), "rule:relative_day"
@@ -1035,6 +1181,9 @@ def _standalone_pod_day(ctx: _Context, pod: _Pod) -> date:
         return today - timedelta(days=1) if ctx.reference.hour < 12 else today
     if pod.mode == _THIS:
         return today
+    if pod.mode == _FREE and ctx.tense() == "future":  # "des orages éclateront dans la soirée"
+        _, end = _pod_window(pod.name, today)
+        return today if end > ctx.reference else today + timedelta(days=1)
     # Without a demonstrative: the latest such part that had begun by the reference.
     start, _ = _pod_window(pod.name, today)
     return today if start <= ctx.reference else today - timedelta(days=1)
@@ -1050,6 +1199,8 @@ def _time_result(ctx: _Context, clock: _Time, day: date | None, night_start: dat
             moment = _midnight(night_start + timedelta(days=1))
         elif day is not None:
             moment = _midnight(day + timedelta(days=1))
+        elif ctx.tense() == "future":
+            moment = _midnight(ctx.reference.date() + timedelta(days=1))
         else:
             moment = _midnight(ctx.reference.date())
     else:
@@ -1057,6 +1208,11 @@ def _time_result(ctx: _Context, clock: _Time, day: date | None, night_start: dat
             on = night_start if hour >= 12 else night_start + timedelta(days=1)
         elif day is not None:
             on = day
+        elif ctx.tense() == "future":  # alone, in the future: the first such hour or minute not over yet
+            on = ctx.reference.date()
+            length = timedelta(hours=1) if clock.minute is None else timedelta(minutes=1)
+            if datetime.combine(on, time(hour, clock.minute or 0)) + length <= ctx.reference:
+                on += timedelta(days=1)
         else:  # alone: the latest such time on or before the reference
             on = ctx.reference.date()
             if datetime.combine(on, time(hour, clock.minute or 0)) > ctx.reference:
@@ -1081,7 +1237,9 @@ def _interpret(ctx: _Context, syntax: _Syntax) -> DateResolution:
         method = "rule:night"
     elif syntax.day is not None:
         day, method = _resolve_day(ctx, syntax.day)
-        if syntax.same_day is not None:
+        if syntax.same_day is not None and syntax.same_day.kind == "weekday":
+            _check_weekday(ctx, day, syntax.same_day.weekday)  # "aujourd'hui mercredi" said on a Monday
+        elif syntax.same_day is not None:
             named, method = _resolve_day(ctx, syntax.same_day)
             if named != day:
                 raise ContradictoryDateError(ctx.expression, f"it names two different days, {day} and {named}")
@@ -1133,10 +1291,38 @@ def _year_result(ctx: _Context, year: int, part: str | None = None, method: str 
                       "year", method, f"{year:04d}")  # fmt: skip
 
 
+def _day_list_result(ctx: _Context, period: _Period) -> DateResolution:
+    """'les 6 et 7 mai': from the first day's start to the last day's end, dated by the first day.
+
+    The last day carries the month (and year); the year is found for it as for a single date,
+    and each earlier day takes the month and year of the day after it unless it names its own
+    ("les 31 décembre et 1er janvier").
+    """
+    last = period.days[-1]
+    year = _full_year(ctx, period.year) if period.year is not None else \
+        _infer_year(ctx, last.month, last.day, period.direction)
+    days = [_valid_date(ctx, year, last.month, last.day)]
+    for item in reversed(period.days[:-1]):
+        following = days[0]
+        month = item.month or following.month
+        candidate = _valid_date(ctx, following.year, month, item.day)
+        if candidate >= following:
+            if item.month is None or month <= following.month:
+                raise ctx.fail("the days it lists are not in order")
+            candidate = _valid_date(ctx, following.year - 1, month, item.day)
+        days.insert(0, candidate)
+    for item, day in zip(period.days, days):
+        _check_weekday(ctx, day, item.weekday)
+    return ctx.result(_midnight(days[0]), _midnight(days[-1] + timedelta(days=1)), "day", "rule:day_list",
+                      days[0].isoformat())  # fmt: skip
+
+
 def _resolve_period(ctx: _Context, period: _Period) -> DateResolution:
     today = ctx.reference.date()
     if period.kind == "duration":
         raise ctx.fail("it is a duration or a vague span, not a date")
+    if period.kind == "days":
+        return _day_list_result(ctx, period)
     if period.kind == "week":
         if period.day is not None:
             day = _resolve_day(ctx, period.day)[0]
@@ -1155,6 +1341,10 @@ def _resolve_period(ctx: _Context, period: _Period) -> DateResolution:
                 year = today.year if (today.year, month) < this_month else today.year - 1
             elif period.direction == "next":
                 year = today.year if (today.year, month) > this_month else today.year + 1
+            elif ctx.tense() == "past":  # "les prix avaient flambé en août"
+                year = today.year if (today.year, month) <= this_month else today.year - 1
+            elif ctx.tense() == "future":  # "les soldes débuteront fin juin"
+                year = today.year if (today.year, month) >= this_month else today.year + 1
             else:
                 year = today.year - 1 if date(today.year, month, 1) > today + _FUTURE_TOLERANCE else today.year
         method = "rule:month_part" if period.part else "rule:month"
@@ -1255,18 +1445,32 @@ def resolve(
     expression: str,
     reference: datetime,
     anchor: DateResolution | datetime | date | None = None,
+    context: DateContext | str | None = None,
     *,
     language: str = "fr",
 ) -> DateResolution:
     """Resolve one date expression, as written in a source published at `reference`.
 
     `anchor` is the date of another event, for "le lendemain", "la veille", "deux jours plus
-    tard". Raises DateResolutionError (ContradictoryDateError for a weekday that contradicts
-    the date), and ValueError for a naive reference.
+    tard". `context` is where the expression was written: a :class:`DateContext` (a text and the
+    expression's offsets in it), or a string holding the expression (its sentence; the first
+    occurrence is taken). With a context, the tense of the expression's sentence chooses past or
+    future for a weekday, a day and month without a year, a month, a part of the day or a time
+    given alone (French only), and, without `anchor`, the last date resolved before the
+    expression in the context is its anchor. Without a context, nothing changes.
+
+    Raises DateResolutionError (ContradictoryDateError for a weekday that contradicts the date),
+    and ValueError for a naive reference or a context that does not hold the expression.
     """
     local_reference, tz = _local_reference(reference)
     lex = _lexicon(language)
-    ctx = _Context(expression, local_reference, tz, _checked_anchor(anchor, tz), lex.suffix_night_starts_on_day)
+    checked_anchor, tense_of = _checked_anchor(anchor, tz), None
+    if context is not None and _normalize(expression).strip(_TRIM):
+        where = _locate(expression, context)
+        tense_of = _Lazy(lambda: _tense_at(where.text, where.start, where.end, language))
+        if checked_anchor is None:
+            checked_anchor = _Lazy(lambda: _date_before(where.text, where.start, reference, language))
+    ctx = _Context(expression, local_reference, tz, checked_anchor, lex.suffix_night_starts_on_day, tense_of)
     text = _normalize(expression).strip(_TRIM)
     if not text:
         raise ctx.fail("it is empty")
@@ -1276,18 +1480,70 @@ def resolve(
     return _interpret(ctx, syntax)
 
 
+def _locate(expression: str, context: DateContext | str | tuple) -> DateContext:
+    """The context as a text with the expression's offsets; ValueError if it does not hold the expression."""
+    wanted = _normalize(expression).strip(_TRIM)
+    if isinstance(context, tuple):
+        context = DateContext(*context)
+    if isinstance(context, DateContext):
+        if not 0 <= context.start <= context.end <= len(context.text) or \
+                _normalize(context.text[context.start : context.end]).strip(_TRIM) != wanted:
+            raise ValueError(f"the context's text[{context.start}:{context.end}] is not {expression!r}")
+        return context
+    if not isinstance(context, str):
+        raise TypeError(f"context must be a DateContext or a string, not {type(context).__name__}")
+    at = _normalize(context).find(wanted) if wanted else -1
+    if at < 0:
+        raise ValueError(f"the context does not contain {expression!r}")
+    return DateContext(context, at, at + len(wanted))
+
+
+def _tense_at(text: str, start: int, end: int, language: str, ends=None) -> dates_context.Tense | None:
+    """The tense governing text[start:end], read in its sentence (French only)."""
+    if language != "fr":
+        return None
+    first, last = dates_context.sentence_bounds(text, start, end, ends)
+    return dates_context.governing_tense(text[first:last], start - first, end - first)
+
+
+def _date_before(text: str, start: int, reference: datetime, language: str) -> DateResolution | None:
+    """The last date resolved (in context) in `text` that ends before `start`: the anchor there."""
+    for found in reversed(_scan_cached(text, reference, language)):
+        if found.end <= start and found.context_resolution is not None:
+            return found.context_resolution
+    return None
+
+
+@lru_cache(maxsize=16)
+def _scan_cached(text: str, reference: datetime, language: str) -> tuple[FoundExpression, ...]:
+    return tuple(find_expressions(text, reference, language=language))
+
+
 def find_expressions(text: str, reference: datetime, *, language: str = "fr") -> list[FoundExpression]:
     """Date expressions in `text`, leftmost-longest and non-overlapping, with offsets into `text`.
 
-    Durations ("depuis 2 ans") and anchor-relative expressions are found with resolution None,
-    so that an annotator sees them.
+    Each comes with its resolution alone and its resolution in context (tense of its sentence,
+    and the last date resolved before it as the anchor of "le lendemain", "la veille"...).
+    Durations ("depuis 2 ans") are found with resolution None, and anchor-relative expressions
+    with resolution None (but a context resolution), so that an annotator sees them.
     """
+    return _scan(text, reference, language, _start_candidates(language).finditer)
+
+
+def _find_expressions_exhaustive(text: str, reference: datetime, *, language: str = "fr") -> list[FoundExpression]:
+    """find_expressions trying the grammar at every word start: the reference the pre-scan is tested against."""
+    return _scan(text, reference, language, _WORD_START.finditer)
+
+
+def _scan(text: str, reference: datetime, language: str, candidates) -> list[FoundExpression]:
+    """Leftmost-longest scan, trying `_parse_at` at each position `candidates(normalized)` yields."""
     local_reference, tz = _local_reference(reference)
     lex = _lexicon(language)
     normalized = _normalize(text)
+    ends = _Lazy(lambda: dates_context.sentence_ends(text))
     found: list[FoundExpression] = []
-    position = 0
-    for word in _WORD_START.finditer(normalized):
+    position, previous = 0, None
+    for word in candidates(normalized):
         start = word.start()
         if start < position:
             continue
@@ -1300,6 +1556,27 @@ def find_expressions(text: str, reference: datetime, *, language: str = "fr") ->
             resolution = _interpret(ctx, syntax)
         except DateResolutionError:
             resolution = None
-        found.append(FoundExpression(start, syntax.end, span, resolution))
+        # The same expression read in its text.
+        anchor = _Lazy(lambda previous=previous: previous)
+        tense_of = _Lazy(lambda start=start, end=syntax.end: _tense_at(text, start, end, language, ends.value()))
+        in_context = _Context(span, local_reference, tz, anchor, lex.suffix_night_starts_on_day, tense_of)
+        try:
+            context_resolution = _interpret(in_context, syntax)
+        except DateResolutionError:
+            context_resolution = None
+        found.append(FoundExpression(start, syntax.end, span, resolution, context_resolution,
+                                     _context_note(tense_of, anchor)))  # fmt: skip
+        if context_resolution is not None:
+            previous = context_resolution
         position = syntax.end
     return found
+
+
+def _context_note(tense_of: _Lazy, anchor: _Lazy) -> str:
+    """What reading an expression in its text used: the tense that decided, the date it counts from."""
+    notes = []
+    if tense_of.used and (tense := tense_of.value()) is not None:
+        notes.append(f"{tense.tense} tense ({tense.cue!r})")
+    if anchor.used and (previous := anchor.value()) is not None:
+        notes.append(f"counted from {previous.expression!r} ({previous.value})")
+    return "; ".join(notes)
