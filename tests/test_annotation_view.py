@@ -135,4 +135,4 @@ def test_source_problems_keeps_only_this_source_files():
     kept = av.source_problems(problems, "a", pd.NA)
     assert [p.file for p in kept] == ["data/raw/annotations/a.yaml", "data/raw/sources/a.txt"]
     frame = av.problems_frame(kept)
-    assert list(frame.problem) == ["bad", "changed"]
+    assert list(frame.Problem) == ["bad", "changed"]

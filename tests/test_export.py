@@ -15,9 +15,10 @@ import kaleido
 import pytest
 
 from helpers import export
-from helpers.export import StaticExportUnavailable, export_figures, main
+from helpers.export import (PRINT_SCALE, WEB_WIDTH, StaticExportUnavailable, export_figures,
+                            export_for_articles, main, standard_figures)
+from helpers.figures import comparison_figure, delay_figure
 from helpers.synthetic import example_tables
-from helpers.timeline import aligned_figure, calendar_figure
 
 ALLOW_NO_BROWSER = os.environ.get("HRT_ALLOW_NO_BROWSER") == "1"
 
@@ -25,8 +26,7 @@ ALLOW_NO_BROWSER = os.environ.get("HRT_ALLOW_NO_BROWSER") == "1"
 @pytest.fixture(scope="module")
 def figures():
     data = example_tables()
-    return {"calendar": calendar_figure(data.events, data.cases),
-            "aligned": aligned_figure(data.events, data.cases)}
+    return {"comparison": comparison_figure(data), "delays": delay_figure(data)}
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def exported(figures, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(kaleido, "Kaleido", CountingKaleido)
         try:
-            paths = export_figures(figures, out, formats=("svg", "png", "pdf"))
+            paths = export_for_articles(figures, out)
         except StaticExportUnavailable as exc:
             if ALLOW_NO_BROWSER:
                 pytest.skip(f"no browser and HRT_ALLOW_NO_BROWSER=1: {exc}")
@@ -56,33 +56,47 @@ def test_one_browser_session_for_all_files(exported):
     out, paths, sessions = exported
     assert len(sessions) == 1
     assert sorted(p.name for p in paths) == sorted(
-        f"{name}.{fmt}" for name in ("calendar", "aligned") for fmt in ("svg", "png", "pdf"))
+        f"{name}{suffix}" for name in ("comparison", "delays")
+        for suffix in (".svg", ".pdf", "-web.png", "-print.png"))
     # Atomic writes leave no temporary files behind.
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
 
 
-@pytest.mark.parametrize("name", ["calendar", "aligned"])
-def test_png_is_valid(exported, figures, name):
-    data = (exported[0] / f"{name}.png").read_bytes()
+def _png_size(path):
+    data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     length, chunk = struct.unpack(">I4s", data[8:16])
     assert chunk == b"IHDR" and length == 13
-    width, height = struct.unpack(">II", data[16:24])
-    assert width > 0 and height > 0
-    assert (width, height) == (1200, figures[name].layout.height)  # default width, own height
+    return struct.unpack(">II", data[16:24])
 
 
-@pytest.mark.parametrize("name", ["calendar", "aligned"])
-def test_svg_is_valid(exported, name):
+@pytest.mark.parametrize("name", ["comparison", "delays"])
+def test_png_for_web_and_print(exported, figures, name):
+    height = figures[name].layout.height
+    assert _png_size(exported[0] / f"{name}-web.png") == (WEB_WIDTH, height)
+    assert _png_size(exported[0] / f"{name}-print.png") == (WEB_WIDTH * PRINT_SCALE,
+                                                            height * PRINT_SCALE)
+
+
+@pytest.mark.parametrize("name", ["comparison", "delays"])
+def test_svg_carries_title_and_source_line(exported, name):
     root = ET.parse(exported[0] / f"{name}.svg").getroot()
     assert root.tag.rsplit("}", 1)[-1] == "svg"
-    assert "les-bluets-2022" in ET.tostring(root, encoding="unicode")
+    text = " ".join(root.itertext())
+    assert "Source: Hospital ransomware timelines" in text
+    assert ("unfolded" in text) if name == "comparison" else ("How many days" in text)
+    assert "Les Bluets maternity" in text or "Maternité des Bluets" in text or "Paris" in text
 
 
-@pytest.mark.parametrize("name", ["calendar", "aligned"])
+@pytest.mark.parametrize("name", ["comparison", "delays"])
 def test_pdf_is_valid(exported, name):
     data = (exported[0] / f"{name}.pdf").read_bytes()
     assert data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
+
+
+def test_standard_figures_are_the_comparisons_and_the_delay_plot():
+    assert list(standard_figures(example_tables())) == [
+        "comparison-les-bluets-cannes", "comparison-all-cases", "delays-across-cases"]
 
 
 # --- without a browser ------------------------------------------------------------------
@@ -104,6 +118,8 @@ def test_bad_browser_path_is_reported(figures, tmp_path, monkeypatch):
     assert export.find_browser() is None
     with pytest.raises(StaticExportUnavailable, match="BROWSER_PATH="):
         export_figures(figures, tmp_path / "out", formats=["png"])
+    with pytest.raises(StaticExportUnavailable, match="BROWSER_PATH="):
+        export_for_articles(figures, tmp_path / "out2")
 
 
 def test_cli_prints_message_and_exits_2(tmp_path, monkeypatch, capsys):
@@ -117,7 +133,7 @@ def test_cli_prints_message_and_exits_2(tmp_path, monkeypatch, capsys):
 def test_module_cli_without_browser_has_no_traceback(tmp_path):
     env = {**os.environ, "BROWSER_PATH": str(tmp_path / "missing")}
     result = subprocess.run([sys.executable, "-m", "helpers.export", "--example", "--out",
-                             str(tmp_path / "out"), "--formats", "png"],
+                             str(tmp_path / "out")],
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2
     assert "apt-get install chromium" in result.stderr and "Traceback" not in result.stderr
@@ -129,7 +145,7 @@ def test_bad_format_and_name(figures, tmp_path):
     with pytest.raises(ValueError, match="unknown format"):
         export_figures(figures, tmp_path, formats=("gif",))
     with pytest.raises(ValueError, match="file stems"):
-        export_figures({"../escape": figures["calendar"]}, tmp_path)
+        export_figures({"../escape": figures["comparison"]}, tmp_path)
 
 
 def test_write_atomic_keeps_old_file_on_failure(tmp_path):

@@ -58,7 +58,9 @@ def test_notebook_is_committed_clean_with_a_parameters_cell(name):
     assert "notebook_params.setup(" in first, "the first cell after the parameters sets up"
     assert name.startswith("02") or "notebook_params.check_" in first, \
         "the first cell after the parameters checks them"
-    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.strip()
+    params = code[tagged[0]].source
+    assert "link_reports = False" in params, "pages link to each other only as reports"
 
 
 # --- defaults and other parameters ------------------------------------------------------
@@ -105,36 +107,39 @@ def test_02_build_writes_into_another_folder(tmp_path):
 
 def test_03_case_default(tmp_path):
     text = outputs_text(run("03_case.ipynb", tmp_path))
-    assert "plotly-graph-div" in text and "cannes-2024" in text
-    assert "attack_to_claim" in text  # the delay table
+    assert "plotly-graph-div" in text and "Cannes hospital" in text
+    assert "attack → claim" in text and "13–14 days (best 13)" in text  # the delay table
 
 
 def test_03_case_les_bluets(tmp_path):
     victim = load_dataset().cases.set_index("case_id").loc["les-bluets-2022", "victim"]
     text = outputs_text(run("03_case.ipynb", tmp_path, case_id="les-bluets-2022"))
     assert "plotly-graph-div" in text
-    assert "les-bluets-2022" in text and victim.split()[0] in text
+    assert "Les Bluets maternity, Paris" in text and victim.split()[0] in text
 
 
 def test_04_compare_default(tmp_path):
     text = outputs_text(run("04_compare_cases.ipynb", tmp_path))
-    assert text.count('class="plotly-graph-div"') == 2  # calendar and aligned views
+    # The comparison, the delays, the calendar.
+    assert text.count('class="plotly-graph-div"') == 3
     assert "days since the attack" in text
-    for case_id in load_dataset().case_ids:
-        assert case_id in text
+    data = load_dataset()
+    for name in data.cases.short_name:
+        assert name in text
 
 
 def test_04_compare_one_case_aligned_on_the_claim(tmp_path):
     text = outputs_text(run("04_compare_cases.ipynb", tmp_path, case_ids=["les-bluets-2022"],
                             align_on="claim", title="Only Les Bluets"))
-    assert text.count('class="plotly-graph-div"') == 2
+    assert text.count('class="plotly-graph-div"') == 3
     assert "days since the claim" in text and "Only Les Bluets" in text
     assert "1 case compared" in text or "Only Les Bluets" in text
 
 
 def test_05_overview(tmp_path):
     text = outputs_text(run("05_dataset_overview.ipynb", tmp_path))
-    assert "date precision" in text and "attack" in text and "citation only" in text
+    assert "Precision of the date" in text and "Cases by year and group" not in text
+    assert "citation only" in text and "Back to normal" in text
 
 
 def test_05_overview_without_the_source_list(tmp_path):
@@ -185,7 +190,7 @@ def test_parameter_checks():
             notebook_params.check_case_ids(bad, data)
     with pytest.raises(UnknownIdError, match="valid case ids"):
         notebook_params.check_case(None, data)
-    with pytest.raises(UnknownIdError, match="valid alignment events: attack"):
+    with pytest.raises(UnknownIdError, match="valid alignment stages: intrusion, attack"):
         notebook_params.check_align_on("the attack")
     assert notebook_params.check_align_on("deadline") == "deadline"
     with pytest.raises(ValueError):

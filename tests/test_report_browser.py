@@ -1,14 +1,20 @@
 """The rendered reports in a real browser (Playwright driving Debian's Chromium, from file://):
-no network request, no console error, every figure drawn with the expected traces and
-points, hover showing the date and the source, and third-party text shown as text."""
+no network request, no console error, every figure drawn as the helpers built it, hover
+showing the date and the sources, text for people (no NaN, no raw column names, no ids where
+a name exists), every internal link resolving, and third-party text shown as text. The main
+pages are saved as screenshots for review (reports/screenshots/, not committed)."""
 from __future__ import annotations
 
-import html
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
-from helpers import annotation_view, reports, timeline
+from helpers import annotation_view, figures, reports
 from helpers.dataset import load_dataset
+from helpers.paths import PROJECT_ROOT
 
 from test_reports import shared_reports
 from conftest import BROWSER_ARGS, CHROMIUM, need_browser
@@ -17,6 +23,15 @@ DATA = load_dataset()
 PLAN = {r.name: r for r in reports.plan(DATA)}
 EVIL = "<script>alert(1)</script>"
 EVIL_IMG = "<img src=x onerror=alert(1)>"
+SCREENSHOTS = Path(os.environ.get("HRT_SCREENSHOTS") or PROJECT_ROOT / "reports" / "screenshots")
+MAIN_PAGES = ("index", "compare-les-bluets-2022--cannes-2024", "compare-all", "overview",
+              "case-cannes-2024", "case-les-bluets-2022", "source-nice-matin-2024-cannes",
+              "codebook")
+# Words that betray a raw value; the nav line (how the page was made) is not checked.
+RAW_WORDS = re.compile(r"\b(NaN|nan|None|NaT|True|False|<NA>)\b")
+COLUMN_NAMES = {c.name for table in __import__("helpers.schema", fromlist=["TABLES"])
+                .TABLES.values() for c in table["columns"]}
+KEYS = sorted({k for k in DATA.events.event_key if "-" in k}, key=len, reverse=True)
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +95,14 @@ def rendered(tmp_path_factory):
 
 def expected_figures(report: reports.Report) -> list:
     """The figures the helpers build for the report's parameters, in the page's order."""
-    events = DATA.events_with_outlets()
     if report.notebook == "03_case.ipynb":
-        return [timeline.calendar_figure(events, DATA.cases,
-                                         case_ids=[report.parameters["case_id"]])]
+        return [figures.case_calendar(DATA, report.parameters["case_id"])]
     if report.notebook == "04_compare_cases.ipynb":
         case_ids = report.parameters.get("case_ids")
-        align_on = report.parameters.get("align_on", "attack")
-        return [timeline.calendar_figure(events, DATA.cases, case_ids=case_ids),
-                timeline.aligned_figure(events, DATA.cases, case_ids=case_ids,
-                                        align_on=align_on)]
+        selected = case_ids or list(DATA.cases.case_id)
+        return [figures.comparison_figure(DATA, case_ids,
+                                          align_on=report.parameters.get("align_on", "attack")),
+                figures.delay_figure(DATA, selected), figures.cases_calendar(DATA, case_ids)]
     return []
 
 
@@ -109,20 +122,49 @@ HOVER_JS = """([index, curve, point]) => {
 
 
 def _marker_point(figure):
-    """(trace index, point index, expected date label, expected outlets) of one marker."""
-    outlets = dict(zip(DATA.sources.source_id, DATA.sources.outlet))
+    """(trace index, point index, texts the hover must show) of one mark of the figure."""
+    infos = figures.case_infos(DATA)
     for curve, trace in enumerate(figure.data):
-        meta = trace.meta or {}
-        if meta.get("role") != "marker" or not trace.x:
-            continue
-        case_id, event_key, event_type, kind, _, source_ids = trace.customdata[0]
-        first = source_ids.split(";")[0]
-        rows = DATA.events[(DATA.events.source_id == first) & (DATA.events.event_key == event_key)
-                           & (DATA.events.event_type == event_type)]
-        row = rows.iloc[0]
-        label = timeline.span_label(row.date_earliest, row.date_latest, row.date_precision)
-        return curve, 0, label, [outlets[s] for s in source_ids.split(";")]
+        role = (trace.meta or {}).get("role")
+        if role == "stage" and trace.x:
+            case_id, stage, *_ = trace.customdata[0]
+            row = DATA.case_stages.set_index(["case_id", "stage"]).loc[(case_id, stage)]
+            return curve, 0, [infos[case_id].name,
+                              figures.date_label(row.best_date)]
+        if role == "source_date" and trace.x:
+            return curve, 0, [trace.customdata[0][3].split(";")[0]]
     return None
+
+
+def visible_text(page) -> str:
+    """The page's text as shown, without the line that says how the page was made."""
+    return page.evaluate("""() => { const c = document.body.cloneNode(true);
+        c.querySelectorAll('.hrt-nav, script, style').forEach(e => e.remove());
+        return c.innerText; }""")
+
+
+def check_text_for_people(page, name: str) -> None:
+    text = visible_text(page)
+    raw = RAW_WORDS.findall(text)
+    assert not raw, f"{name}: raw values shown: {raw[:5]}"
+    headers = page.eval_on_selector_all("th", "els => els.map(e => e.innerText.trim())")
+    raw_headers = [h for h in headers if h in COLUMN_NAMES and "_" in h]
+    assert not raw_headers, f"{name}: raw column names in headers: {raw_headers}"
+    if not name.startswith(("source-", "build")):  # annotators' pages show their ids
+        shown_ids = [c for c in DATA.case_ids if c in text]
+        assert not shown_ids, f"{name}: case ids shown where a name exists: {shown_ids}"
+        shown_keys = [k for k in KEYS if re.search(rf"\b{re.escape(k)}\b", text)]
+        assert not shown_keys, f"{name}: event keys shown as labels: {shown_keys[:5]}"
+
+
+def check_links(page, path: Path) -> None:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    for href in hrefs:
+        parsed = urlparse(href)
+        if parsed.scheme or href.startswith(("#", "//")):
+            continue
+        target = (path.parent / unquote(parsed.path)).resolve()
+        assert target.exists(), f"{path.name}: broken link {href}"
 
 
 @pytest.mark.parametrize("name", sorted(PLAN))
@@ -150,12 +192,16 @@ def test_report_in_the_browser(rendered, watched, name):
         if target is None:
             continue
         hovered += 1
-        curve, point, label, outlets = target
+        curve, point, wanted = target
         text = page.evaluate(HOVER_JS, [index, curve, point])
-        assert label in text, f"hover shows the date {label!r}: {text[:300]!r}"
-        assert any(html.unescape(o) in text or o in text for o in outlets), \
-            f"hover names the source ({outlets}): {text[:300]!r}"
-    assert hovered or not expected, "at least one event marker was hovered"
+        for item in wanted:
+            assert item in text, f"hover shows {item!r}: {text[:300]!r}"
+    assert hovered or not expected, "at least one mark was hovered"
+    check_text_for_people(page, name)
+    check_links(page, path)
+    if name in MAIN_PAGES:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     page.wait_for_timeout(100)  # let late console messages arrive
     assert watched.remote == [], "no request leaves the machine"
     assert watched.errors == [], "no console error"
@@ -163,11 +209,25 @@ def test_report_in_the_browser(rendered, watched, name):
     assert page.title(), "the page has a title"
 
 
-def test_index_in_the_browser(rendered, watched):
+@pytest.mark.parametrize("name", ["index", "codebook"])
+def test_index_and_codebook_in_the_browser(rendered, watched, name):
     page = watched.page
-    page.goto((rendered / "index.html").as_uri())
-    links = page.eval_on_selector_all("a[href$='.html']", "els => els.map(e => e.getAttribute('href'))")
-    assert set(links) == {r.html_name for r in PLAN.values()}
+    path = rendered / f"{name}.html"
+    page.goto(path.as_uri())
+    links = set(page.eval_on_selector_all("a[href$='.html']",
+                                          "els => els.map(e => e.getAttribute('href'))"))
+    if name == "index":
+        assert {r.html_name for r in PLAN.values()} <= links
+        text = visible_text(page)
+        assert "Start here" in text and "Les Bluets and Cannes, side by side" in text
+        titled_by_id = [s for s in DATA.source_ids if s in text]
+        assert not titled_by_id, f"sources titled with raw ids: {titled_by_id[:5]}"
+    else:
+        assert page.locator("table").count() > 5, "the codebook's tables are HTML tables"
+    check_text_for_people(page, name)
+    check_links(page, path)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert watched.remote == [] and watched.errors == []
 
 
@@ -184,9 +244,9 @@ def test_injected_markup_is_shown_as_text(tmp_path, watched):
     body = annotation_view.render_annotation(text, [event], dismissed, [], title=EVIL)
     meta = annotation_view.metadata_html({"source_id": "evil", "outlet": EVIL, "title": EVIL_IMG,
                                           "url": "javascript:alert(1)", "has_text": True})
-    index = reports.index_html([reports.Report("x", "01_annotate_source.ipynb",
-                                               {"source_id": EVIL}, EVIL, EVIL)],
-                               EVIL, EVIL, None)
+    from helpers.index_page import page as html_page
+
+    index = html_page(EVIL, [f"<p>{annotation_view.esc(EVIL)}</p>"])
     page_file = tmp_path / "evil.html"
     page_file.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title>"
                          f"</head><body>{meta}{body}</body></html>", encoding="utf-8")

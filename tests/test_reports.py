@@ -73,8 +73,8 @@ def test_every_report_and_the_index_exist(rendered):
     index = (out / "index.html").read_text(encoding="utf-8")
     for report in planned:
         assert f'href="{report.html_name}"' in index
-    assert f"Dataset version <b>{data.version}</b>" in index
-    assert "case_ids=[&#x27;les-bluets-2022&#x27;, &#x27;cannes-2024&#x27;]" in index
+    assert f"Version {data.version}" in index and 'href="codebook.html"' in index
+    assert (out / "codebook.html").is_file()
     assert not list(out.glob(".staging-*")), "the staging folder is removed"
     assert not (out / "failed").exists()
 
@@ -103,9 +103,14 @@ def test_reports_are_offline_and_hide_code(rendered):
 def test_reports_title_and_navigation(rendered):
     out, _ = rendered
     text = (out / "case-les-bluets-2022.html").read_text(encoding="utf-8")
-    assert "<title>Case les-bluets-2022" in text
-    assert '<a href="index.html">← All reports</a>' in text
+    assert "<title>Les Bluets maternity, Paris" in text
+    assert '<a href="index.html">Index</a>' in text
     assert re.search(r"case_id=(&#x27;|')les-bluets-2022(&#x27;|')", text)
+    source = (out / "source-nice-matin-2024-cannes.html").read_text(encoding="utf-8")
+    assert 'href="case-cannes-2024.html"' in source, "a source page links to its case"
+    case = (out / "case-cannes-2024.html").read_text(encoding="utf-8")
+    assert 'href="source-nice-matin-2024-cannes.html"' in case, "a case page to its sources"
+    assert 'href="compare-les-bluets-2022--cannes-2024.html"' in case
 
 
 # --- failures -------------------------------------------------------------------------------
@@ -169,11 +174,21 @@ def test_missing_notebook_and_unknown_filter_are_clear_errors(tmp_path):
 
 # --- pieces ---------------------------------------------------------------------------------
 
-def test_index_escapes_titles_and_parameters():
+def test_index_and_codebook_escape_what_they_show():
+    import dataclasses
+
+    from helpers.index_page import codebook_html, index_html
+
     evil = "<script>alert(1)</script>"
-    report = reports.Report("x", "01_annotate_source.ipynb", {"source_id": evil}, evil, evil)
-    page = reports.index_html([report], evil, evil, "../data/processed/codebook.md")
+    data = load_dataset()
+    sources = data.sources.copy()
+    sources.loc[0, "title"] = evil
+    sources.loc[1, "outlet"] = evil
+    page = index_html(dataclasses.replace(data, sources=sources, version=evil), set(),
+                      "../data/processed", evil)
     assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    book = codebook_html(f"# Codebook\n\n{evil} | `x`", evil)
+    assert evil not in book and "&lt;script&gt;" in book
 
 
 def test_make_offline_strips_remote_tags_and_names_figures():

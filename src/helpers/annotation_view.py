@@ -172,9 +172,14 @@ def collect_highlights(text: str, events, dismissed=None, expressions: Iterable 
         if any(a < found.end and found.start < b for a, b in covered):
             continue
         result.unannotated.append(found)
-        resolution = getattr(found, "resolution", None)
+        # Read with its sentence (tense, anchors) where the resolver could.
+        resolution = getattr(found, "context_resolution", None) or getattr(found, "resolution",
+                                                                            None)
         reading = (f"read as {resolution.value or resolution.precision}" if resolution
                    else "not resolvable (a duration?)")
+        note = getattr(found, "context_note", None)
+        if resolution and note:
+            reading += f", {note}"
         result.highlights.append(Highlight(
             found.start, found.end, "unannotated",
             label=f"date expression neither annotated nor dismissed ({reading}): annotate "

@@ -5,8 +5,10 @@ kaleido 1.x drives a headless Chromium-based browser. Starting one takes seconds
 atomically (temporary file in the target folder, then ``os.replace``), so a failed or
 interrupted export never leaves a truncated image behind.
 
-``python -m helpers.export`` writes the standard figures to ``reports/figures``; without a
-browser it prints how to install one and exits with status 2 (no traceback).
+``python -m helpers.export`` writes the figures for articles to ``reports/figures``: the
+Les Bluets–Cannes comparison, every case compared, and the delays across cases, each as SVG,
+PDF, a PNG for the web (1,000 px wide) and a PNG for print (3x); without a browser it prints
+how to install one and exits with status 2 (no traceback).
 """
 from __future__ import annotations
 
@@ -61,6 +63,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a figure is for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -111,6 +114,12 @@ def export_figures(figures: Mapping[str, go.Figure], out_dir, formats=FORMATS, *
             jobs.append((fig, {"format": fmt, "scale": scale, **size}, out / f"{name}.{ext}"))
     if not jobs:
         return []
+    _run(jobs, timeout)
+    return [path for _, _, path in jobs]
+
+
+def _run(jobs, timeout: float) -> None:
+    """Render (figure, options, path) jobs in one browser session, atomically per file."""
     browser = find_browser()
     if browser is None:
         where = os.environ.get("BROWSER_PATH")
@@ -127,36 +136,63 @@ def export_figures(figures: Mapping[str, go.Figure], out_dir, formats=FORMATS, *
             raise _unavailable(f"the browser was not found ({exc})") from exc
         except BrowserFailedError as exc:
             raise _unavailable(f"the browser at {browser} failed to start ({exc})") from exc
+
+
+def standard_figures(data) -> dict[str, go.Figure]:
+    """The figures for articles: the Les Bluets–Cannes comparison, every case compared, and
+    the delays across cases; each has its title, key and source line inside the figure."""
+    from .figures import comparison_figure, delay_figure
+    from .pages import PAIR
+
+    found = {}
+    if all(c in set(data.cases.case_id) for c in PAIR):
+        found["comparison-les-bluets-cannes"] = comparison_figure(data, list(PAIR))
+    found["comparison-all-cases"] = comparison_figure(data)
+    found["delays-across-cases"] = delay_figure(data)
+    return found
+
+
+# Sizes for the web (a page column, 1,000 px) and for print (the same layout at 3x: 3,000 px,
+# about 25 cm at 300 dpi); SVG and PDF are vector and need no scale.
+WEB_WIDTH = 1000
+PRINT_SCALE = 3
+
+
+def export_for_articles(figures: Mapping[str, go.Figure], out_dir, *,
+                        timeout: float = 90) -> list[Path]:
+    """<name>.svg, <name>.pdf, <name>-web.png and <name>-print.png of every figure, in one
+    browser session."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _check(figures, ("svg", "pdf", "png"))
+    jobs = []
+    for name, fig in figures.items():
+        size = {"width": WEB_WIDTH, "height": fig.layout.height or DEFAULT_HEIGHT}
+        jobs += [(fig, {"format": "svg", "scale": 1, **size}, out / f"{name}.svg"),
+                 (fig, {"format": "pdf", "scale": 1, **size}, out / f"{name}.pdf"),
+                 (fig, {"format": "png", "scale": 1, **size}, out / f"{name}-web.png"),
+                 (fig, {"format": "png", "scale": PRINT_SCALE, **size},
+                  out / f"{name}-print.png")]
+    _run(jobs, timeout)
     return [path for _, _, path in jobs]
 
 
-def standard_figures(events, cases) -> dict[str, go.Figure]:
-    """The report's figures: the calendar and the view aligned on the attack."""
-    from .timeline import aligned_figure, calendar_figure
-
-    return {"timeline-calendar": calendar_figure(events, cases),
-            "timeline-aligned-attack": aligned_figure(events, cases, align_on="attack")}
-
-
-def _load_tables(args):
+def _load_data(args):
     if args.synthetic:
         from .synthetic import synthetic_dataset
 
-        data = synthetic_dataset(args.synthetic, seed=args.seed)
-        return data.events, data.cases
+        return synthetic_dataset(args.synthetic, seed=args.seed)
     if args.example:
         from .synthetic import example_tables
 
-        data = example_tables()
-        return data.events, data.cases
+        return example_tables()
     from .dataset import load_dataset  # the processed tables (data/processed)
 
     try:
-        data = load_dataset()
+        return load_dataset()
     except FileNotFoundError as exc:
         raise ProjectError(f"the processed dataset is missing ({exc.filename}); "
                            "build it first, or use --example / --synthetic N") from exc
-    return data.events_with_outlets(), data.cases
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -167,8 +203,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      .split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=REPORTS_DIR / "figures",
                         help="output folder (default: reports/figures)")
-    parser.add_argument("--formats", default=",".join(FORMATS),
-                        help="comma-separated formats (default: svg,png,pdf)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--synthetic", type=int, metavar="N",
                         help="use a synthetic dataset of N cases instead of the dataset")
@@ -177,9 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of --synthetic")
     args = parser.parse_args(argv)
     try:
-        events, cases = _load_tables(args)
-        paths = export_figures(standard_figures(events, cases), args.out,
-                               [f for f in args.formats.split(",") if f])
+        paths = export_for_articles(standard_figures(_load_data(args)), args.out)
     except (ProjectError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -323,7 +323,7 @@ STAGE_OFFSET = {"disclosure": -0.27, "crisis_plan": -0.27, "care_disruption": -0
                 "first_recovery": -0.27, "return_to_normal": -0.27, "intrusion": 0.0,
                 "attack": 0.0, "leak": 0.0, "claim": 0.18, "ultimatum": 0.36, "deadline": 0.36}
 COMPARISON_ROW_PX = 62
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"  # further ones are missing from common fonts: "(11)"
 MAX_FOOTNOTES = 20
 
 
@@ -351,6 +351,14 @@ def _stage_hover(info: CaseInfo, stage: str, row: dict, day: int | None, align_o
             lines.append("· not dated by: " + _esc(", ".join(undated)))
     lines.append(f"<i>{_esc(row['selection_reason'])}</i>")
     return "<br>".join(lines)
+
+
+def _undated_note(stages: list[str], width: int = 24) -> str:
+    """"not dated: claim, leak" in at most two short lines (escaped)."""
+    lines = textwrap.wrap("not dated: " + ", ".join(stages), width)
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
+    return "<br>".join(_esc(line) for line in lines)
 
 
 def _footnote_mark(number: int) -> str:
@@ -429,7 +437,7 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
                 notes["text"].append(_footnote_mark(number))
                 notes["hover"].append(hover)
         if undated:
-            undated_notes.append((y, "not dated: " + ", ".join(undated)))
+            undated_notes.append((y, _undated_note(undated)))
     fig = go.Figure()
     for stage in STAGES:
         for point in (False, True):
@@ -469,7 +477,7 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
     pad = max(1.0, span * 0.03)
     x_range = [lowest - pad, highest + pad + (1.5 if bracket_x else 0)]
     for y, text in undated_notes:
-        fig.add_annotation(x=1.0, xref="paper", y=y, yref="y", xanchor="left", text=_esc(text),
+        fig.add_annotation(x=1.0, xref="paper", y=y, yref="y", xanchor="left", text=text,
                            showarrow=False, font={"size": 10, "color": "#555"}, align="left",
                            xshift=8)
     for y in not_aligned:
@@ -497,7 +505,7 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
     bottom = _key_and_source(fig, key, data)
     height = top + bottom + max(COMPARISON_ROW_PX * n, 160)
     _base_layout(fig, title, subtitle, height, top, bottom,
-                 right=170 if undated_notes else 20)
+                 right=150 if undated_notes else 20)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
                               "xanchor": "left", "font": {"size": 11}, "itemsizing": "constant"})
     fig.update_yaxes(tickmode="array", tickvals=list(range(n)), ticktext=labels,

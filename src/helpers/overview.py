@@ -234,13 +234,22 @@ def build_status(write: bool = False, raw_dir: Path = RAW_DIR,
 
 
 def table_previews(tables, rows: int = 3) -> dict[str, tuple[int, pd.DataFrame]]:
-    """The number of rows and the first rows of each built table, by table name, every
-    value as text (nothing cut)."""
-    def text(value):
-        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) \
-            else str(value)
+    """Each built table as published (its CSV text), by table name: its number of rows, and
+    its first rows turned sideways, one line per column, so that nothing is cut."""
+    import csv
+    import io
 
-    return {name: (len(frame), frame.head(rows).map(text)) for name, frame in tables.items()}
+    from .datapackage import render_outputs
+
+    files = render_outputs(tables, None, include_metadata=False)
+    previews = {}
+    for name, frame in tables.items():
+        records = list(csv.reader(io.StringIO(files[f"{name}.csv"].decode("utf-8"))))
+        header, body = records[0], records[1:rows + 1]
+        sideways = pd.DataFrame({"Column": header,
+                                 **{f"Row {k + 1}": values for k, values in enumerate(body)}})
+        previews[name] = (len(frame), sideways)
+    return previews
 
 
 # --- page headings ---------------------------------------------------------------------
