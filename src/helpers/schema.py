@@ -35,12 +35,12 @@ EVENTS = [
     _c("event_key", "string", "The real-world event reported, as a key within the case (or within "
        "the group for group-level events); rows of several sources sharing it report one event.",
        required=True),
-    _c("is_context", "boolean", "True for group-level events (police actions, relaunches): "
+    _c("is_context", "boolean", "`true` for group-level events (police actions, relaunches): "
        "context shown on every case of the group.", required=True),
     _c("source_id", "string", "Source reporting the event (sources.csv).", required=True),
     _c("date_text", "string", "The date as the source wrote it (short expression, kept in the "
        "source's language); empty when the source gives no date."),
-    _c("is_date_text_verbatim", "boolean", "False when date_text is our English rendering of a "
+    _c("is_date_text_verbatim", "boolean", "`false` when date_text is our English rendering of a "
        "citation-only source's date, not its own words.", required=True),
     _c("event_date", "string", "Normalised date, ISO 8601 at its precision (2022-10-09, 2024-W17, "
        "2024-04, 2022); empty when undated.", pattern=ISO_REDUCED_DATE),
@@ -121,7 +121,7 @@ SOURCES = [
     _c("published_basis", "string", "How the publication date is known."),
     _c("received_date", "date", "Date the project obtained the text or the citation.",
        required=True),
-    _c("has_text", "boolean", "True when the text is stored in data/raw/sources.", required=True),
+    _c("has_text", "boolean", "`true` when the text is stored in data/raw/sources.", required=True),
     _c("text_file", "string", "Stored text's file name in data/raw/sources."),
     _c("text_sha256", "string", "SHA-256 of the stored text, checked at every build."),
     _c("rights", "string", "Rights note.", required=True),
@@ -145,7 +145,7 @@ CASE_TIMELINE = [
     _c("event_key", "string", "Real-world event within the case (or its group's context).",
        required=True),
     _c("event_type", "string", "Type of event.", required=True, enum=tuple(EVENT_TYPES)),
-    _c("is_context", "boolean", "True for group-level events (police actions, relaunches) of "
+    _c("is_context", "boolean", "`true` for group-level events (police actions, relaunches) of "
        "the case's group.", required=True),
     _c("group_id", "string", "Group-level events: the group they concern."),
     _c("n_sources", "integer", "Number of sources reporting the event.", required=True),
@@ -167,7 +167,7 @@ CASE_TIMELINE = [
        required=True, enum=tuple(DATE_PRECISIONS)),
     _c("spread_days", "number", "Days between the earliest and the latest midpoint of the dated "
        "sources."),
-    _c("is_disputed", "boolean", "True when dated sources' intervals share no moment.",
+    _c("is_disputed", "boolean", "`true` when dated sources' intervals share no moment.",
        required=True),
     _c("deadline_best_date", "date", "Ultimatums: best date of the deadline (same rule)."),
     _c("deadline_best_datetime", "datetime", "Ultimatums: best moment of the deadline."),
@@ -175,7 +175,7 @@ CASE_TIMELINE = [
     _c("deadline_latest", "datetime", "Ultimatums: latest bound of the deadline."),
     _c("deadline_precision", "string", "Ultimatums: precision of the deadline's best date.",
        enum=("", *DATE_PRECISIONS)),
-    _c("deadline_is_disputed", "boolean", "Ultimatums: true when the sources' deadlines share no "
+    _c("deadline_is_disputed", "boolean", "Ultimatums: `true` when the sources' deadlines share no "
        "moment."),
     _c("n_deadline_sources", "integer", "Number of sources giving a deadline.", required=True),
     _c("data_volume_gb_min", "number", "Smallest data volume stated by a source."),
@@ -191,9 +191,9 @@ CASE_STAGES = [
        "an ultimatum's).", required=True, enum=tuple(EVENT_TYPES)),
     _c("event_key", "string", "The real-world event that stands for the stage "
        "(case_timeline.event_key); empty when no source reports one."),
-    _c("is_reported", "boolean", "True when a source reports an event of the stage's type.",
+    _c("is_reported", "boolean", "`true` when a source reports an event of the stage's type.",
        required=True),
-    _c("is_dated", "boolean", "True when the chosen event has a best date.", required=True),
+    _c("is_dated", "boolean", "`true` when the chosen event has a best date.", required=True),
     _c("chosen_by", "string", "rule (the earliest dated event of the type) or annotation (named "
        "in cases.yaml, see stage_overrides).", enum=("", "rule", "annotation")),
     _c("selection_reason", "string", "Why this event stands for the stage, or why none does.",
@@ -208,7 +208,7 @@ CASE_STAGES = [
     _c("date_latest", "datetime", "Its latest bound (case_timeline.date_latest)."),
     _c("date_precision", "string", "Precision of its best date.",
        enum=("", *DATE_PRECISIONS)),
-    _c("is_disputed", "boolean", "True when its dated sources disagree."),
+    _c("is_disputed", "boolean", "`true` when its dated sources disagree."),
     _c("days_since_attack", "integer", "Calendar days from the attack stage's best date to this "
        "stage's (its day in the view aligned on the attack); empty when either is not dated."),
 ]
