@@ -28,6 +28,7 @@ setup: $(STAMP) $(SYSTEM_STAMP)
 # The processed dataset depends on every raw file and on the code that builds it.
 data/processed/datapackage.json: $(STAMP) $(RAW) $(HELPERS)
 	$(PY) -m helpers.build
+	$(PY) -m helpers.readme
 
 data: data/processed/datapackage.json
 

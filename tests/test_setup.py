@@ -72,3 +72,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
     assert [line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))] \
         == ["make test"]
+
+
+def test_readme_coverage_tables_are_generated_from_the_dataset():
+    from helpers.readme import main
+
+    assert main(["--check"]) == 0, "run make data (python -m helpers.readme)"
+    assert "../shared" not in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert (PROJECT_ROOT / "docs" / "figures" / "les-bluets-cannes.png").is_file()
