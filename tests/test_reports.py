@@ -124,7 +124,8 @@ def test_a_broken_notebook_changes_nothing_and_is_kept(tmp_path):
     assert first.returncode == 0, first.stderr
     before = digests(out)
     index_before = (out / "index.html").read_bytes()
-    assert set(before) == {"overview.html", "case-cannes-2024.html", "index.html"}
+    assert set(before) == {"overview.html", "case-cannes-2024.html", "index.html",
+                           "codebook.html"}
 
     broken = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS_DIR, broken)
