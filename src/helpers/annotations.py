@@ -14,9 +14,10 @@ FILE_FIELDS = ("source", "events", "dismissed")
 EVENT_FIELDS = (
     "id", "case", "type", "event_key", "status", "quote", "quote_occurrence", "paraphrase",
     "date_text", "date_text_verbatim", "date", "date_note", "anchor", "not_before", "not_after",
-    "actor", "target", "agencies", "countries_count", "data_volume_gb", "deadline", "summary",
-    "notes", "exceptions",
+    "actor", "target", "agencies", "countries_count", "data_volume_gb", "ransom_amount",
+    "ransom_currency", "deadline", "summary", "notes", "exceptions",
 )
+RANSOM_CURRENCIES = ("EUR", "USD", "BTC")
 REQUIRED_EVENT_FIELDS = ("id", "type", "event_key", "status", "summary")
 DEADLINE_FIELDS = ("date_text", "date", "date_note")
 DISMISSED_FIELDS = ("text", "reason", "occurrence")
@@ -122,6 +123,20 @@ def _check_event(event: Annotation) -> list[Problem]:
     if volume is not None and (isinstance(volume, bool) or not isinstance(volume, (int, float))
                                or volume < 0):
         problems.append(event.problem("data_volume_gb", f"{volume!r} is not a volume in GB"))
+    amount, currency = f.get("ransom_amount"), f.get("ransom_currency")
+    if (amount is not None or currency is not None) and f.get("type") != "ransom_demand":
+        problems.append(event.problem("ransom_amount", "only a ransom demand has an amount"))
+    elif amount is not None and (isinstance(amount, bool) or not isinstance(amount, (int, float))
+                                 or amount <= 0):
+        problems.append(event.problem("ransom_amount", f"{amount!r} is not an amount",
+                                      "a number, without currency sign or separators"))
+    elif (amount is None) != (currency is None):
+        problems.append(event.problem("ransom_currency" if currency is None else "ransom_amount",
+                                      "an amount needs its currency, and a currency an amount",
+                                      "ransom_currency: " + " | ".join(RANSOM_CURRENCIES)))
+    elif currency is not None and currency not in RANSOM_CURRENCIES:
+        problems.append(event.problem("ransom_currency", f"unknown currency {currency!r}",
+                                      "allowed: " + ", ".join(RANSOM_CURRENCIES)))
     count = f.get("countries_count")
     if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
         problems.append(event.problem("countries_count", f"{count!r} is not a count"))

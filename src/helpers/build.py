@@ -540,6 +540,8 @@ def _event_row(item: ResolvedEvent) -> dict:
         "agencies": ";".join(event.agencies or []),
         "countries_count": event.countries_count,
         "data_volume_gb": event.data_volume_gb,
+        "ransom_amount": event.ransom_amount,
+        "ransom_currency": event.ransom_currency or "",
         "status": event.status,
         "summary": " ".join(str(event.summary).split()),
         "notes": " ".join(str(event.notes or "").split()),

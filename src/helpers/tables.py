@@ -110,28 +110,29 @@ def stage_table(data, case_id: str) -> pd.DataFrame:
 # --- key facts --------------------------------------------------------------------------------
 
 def _ransom(data, case_id: str) -> str:
+    """The amounts the sources state, demand by demand in date order ("$10 million or
+    €10 million (sources differ); $1 million"); or whether a ransom was demanded at all."""
     events = data.events[(data.events.case_id == case_id)
                          & (data.events.event_type == "ransom_demand")]
     if not len(events):
         return NOT_REPORTED
-    amounts = []
-    if "ransom_amount" in events:
-        for row in events.dropna(subset=["ransom_amount"]).to_dict("records"):
-            amounts.append(_money(row["ransom_amount"], row.get("ransom_currency")))
-    amounts = list(dict.fromkeys(amounts))
-    if not amounts:
-        return "demanded, amount not stated"
-    return " or ".join(amounts) + (" (sources differ)" if len(amounts) > 1 else "")
+    demands = []
+    for _, rows in events.sort_values("date_earliest").groupby("event_key", sort=False):
+        stated = rows.dropna(subset=["ransom_amount"])
+        amounts = list(dict.fromkeys(_money(a, c) for a, c in zip(stated.ransom_amount,
+                                                                   stated.ransom_currency)))
+        if amounts:
+            demands.append(" or ".join(amounts) + (" (sources differ)" if len(amounts) > 1
+                                                   else ""))
+    return "; ".join(demands) if demands else "demanded, amount not stated"
 
 
 def _money(amount, currency) -> str:
     amount = float(amount)
-    symbol = {"EUR": "€", "USD": "$"}.get(str(currency), f"{currency} ")
-    if amount >= 1_000_000:
-        text = f"{amount / 1_000_000:g} million"
-    else:
-        text = f"{amount:,.0f}"
-    return f"{symbol}{text}" if symbol in ("€", "$") else f"{text} {currency}"
+    text = (f"{amount / 1_000_000:g} million" if amount >= 1_000_000
+            else f"{amount:,.0f}".replace(",", " "))
+    symbol = {"EUR": "€", "USD": "$"}.get(str(currency))
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
 def key_facts(data, case_ids=None, case_links: dict[str, str] | None = None) -> pd.DataFrame:
