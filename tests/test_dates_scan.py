@@ -108,3 +108,19 @@ def test_the_comparison_can_fail(monkeypatch):
     finally:
         monkeypatch.undo()
         dates._start_candidates.cache_clear()
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(alphabet="aeiloudhnsmrjtc0123456789 ,.'-/:éàù\u2019", max_size=80), reference=references)
+def test_spans_alone_are_where_expressions_are_found(text, reference):
+    """The build's coverage check reads only where expressions are: the same places."""
+    expected = [(f.start, f.end) for f in dates.find_expressions(text, reference)]
+    assert dates.find_expression_spans(text) == expected
+
+
+def test_spans_alone_on_the_stored_texts():
+    for path in sorted(SOURCES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        reference = datetime(2024, 5, 2, 12, tzinfo=PARIS)
+        expected = [(f.start, f.end) for f in dates.find_expressions(text, reference)]
+        assert dates.find_expression_spans(text) == expected and expected

@@ -6,6 +6,7 @@ problem); `write_tables()` writes them atomically; `python -m helpers.build` doe
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -445,10 +446,16 @@ def _check_rules(events: list[ResolvedEvent]) -> list[Problem]:
     return problems
 
 
-def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: set[str]
-                    ) -> tuple[list[dict], list[Problem]]:
+def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: set[str],
+                    scan: ExpressionScan) -> tuple[list[dict], list[Problem]]:
     """Every date expression in a stored text is annotated or dismissed; returns dismissals."""
     problems, dismissed_rows = [], []
+    # The annotated spans of each source, gathered once (not once per file).
+    checked: list[tuple[AnnotationFile, Source, list]] = []
+    spans_by_source: dict[str, list[tuple[int, int]]] = {}
+    for e in events:
+        spans_by_source.setdefault(e.source.source_id, []).extend(
+            span for span in (e.date_text_span, e.deadline_text_span) if span)
     for file in raw.files:
         source = raw.sources.get(file.source_id)
         if source is None or not source.has_text:
@@ -456,8 +463,7 @@ def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: set[str]
                 problems.append(Problem(file.file, file.dismissed[0].line, field="dismissed",
                                         message="a citation-only source has no text to dismiss from"))
             continue
-        covered = [span for e in events if e.source is source
-                   for span in (e.date_text_span, e.deadline_text_span) if span]
+        covered = list(spans_by_source.get(source.source_id, ()))
         for item in file.dismissed:
             span, trouble = _locate(item.text, source.text, item.occurrence)
             if span is None and trouble.startswith("found"):
@@ -472,14 +478,69 @@ def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: set[str]
                                    "text_start": span[0], "text_end": span[1], "reason": item.reason})
         if source.source_id in skip:
             continue
-        for found in dates.find_expressions(source.text, source.publication.reference):
-            if not any(start < found.end and found.start < end for start, end in covered):
+        checked.append((file, source, covered))
+    found_spans = scan.spans()
+    for file, source, covered in checked:
+        for start, end in found_spans.get(source.source_id, []):
+            if not any(a < end and start < b for a, b in covered):
                 problems.append(Problem(
                     file.file, 0, field="dismissed",
-                    message=f"date expression {found.text!r} at offset {found.start} is neither "
-                    "annotated nor dismissed",
+                    message=f"date expression {source.text[start:end]!r} at offset {start} is "
+                    "neither annotated nor dismissed",
                     hint="annotate the event it dates, or dismiss it with a reason"))
     return dismissed_rows, problems
+
+
+PARALLEL_SCAN_TEXTS = 200  # below this, starting worker processes costs more than it saves
+
+
+def _spans_of(item: tuple[str, str]) -> list[tuple[int, int]]:
+    return dates.find_expression_spans(item[0], language=item[1])
+
+
+class ExpressionScan:
+    """The date expressions of every stored text, found while the rest of the build runs:
+    with many texts, in worker processes started at once (the scan is pure, so the result is
+    the same); with few, in this process when asked."""
+
+    def __init__(self, raw: Raw):
+        self._texts = {s.source_id: (s.text, str(s.meta.get("language") or "fr"))
+                       for s in raw.sources.values() if s.has_text and s.text is not None}
+        self._pool, self._futures = None, {}
+        workers = min(os.cpu_count() or 1, 8)
+        if len(self._texts) >= PARALLEL_SCAN_TEXTS and workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(workers,
+                                             mp_context=multiprocessing.get_context("fork"))
+            ids = sorted(self._texts)
+            size = max(1, len(ids) // (workers * 4))
+            for k in range(0, len(ids), size):
+                chunk = ids[k:k + size]
+                self._futures[tuple(chunk)] = self._pool.submit(
+                    _spans_of_many, [self._texts[i] for i in chunk])
+
+    def spans(self) -> dict[str, list[tuple[int, int]]]:
+        """Every text's spans, by source id (waits for the workers)."""
+        if self._pool is None:
+            return {i: _spans_of(item) for i, item in self._texts.items()}
+        try:
+            found = {}
+            for chunk, future in self._futures.items():
+                found.update(zip(chunk, future.result()))
+            return found
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def _spans_of_many(items: list[tuple[str, str]]) -> list[list[tuple[int, int]]]:
+    return [_spans_of(item) for item in items]
 
 
 # --- tables -----------------------------------------------------------------------------
@@ -586,6 +647,7 @@ class Tables:
     stage_overrides: pd.DataFrame
     dismissed: pd.DataFrame
     derived: Derived | None = None
+    rendered_csv: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def primary(self) -> dict[str, pd.DataFrame]:
         return {"events": self.events, "cases": self.cases, "sources": self.sources,
@@ -642,6 +704,7 @@ def derive_from(tables: Tables) -> Derived:
     from .dataset import parse_table
 
     files = render_outputs(tables, None, include_metadata=False)
+    tables.rendered_csv = files  # the same bytes are written: render them once
     typed = {name: parse_table(name, files[f"{name}.csv"])
              for name in ("events", "cases", "stage_overrides")}
     return derive(typed["events"], typed["cases"], typed["stage_overrides"])
@@ -651,6 +714,14 @@ def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
     """Read data/raw and return the tables, derived ones included; raise DatasetError
     listing every problem."""
     raw = load_raw(raw_dir, root)
+    scan = ExpressionScan(raw)  # runs while the other checks do
+    try:
+        return _build_tables(raw, scan)
+    finally:
+        scan.close()
+
+
+def _build_tables(raw: Raw, scan: ExpressionScan) -> Tables:
     problems = list(raw.problems)
     events, found = _link_events(raw)
     problems += found
@@ -664,7 +735,7 @@ def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
     problems += _check_evidence_of_invalid_events(raw)
     problems += _date_events(events)
     problems += _check_rules(events)
-    dismissed_rows, found = _check_coverage(raw, events, unlocated_sources)
+    dismissed_rows, found = _check_coverage(raw, events, unlocated_sources, scan)
     problems += found
     problems += _check_stage_overrides(raw, events)
     if problems:
@@ -676,13 +747,16 @@ def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
     for column in ("quote_start", "quote_end", "date_text_start", "date_text_end",
                    "countries_count"):
         events_df[column] = events_df[column].astype("Int64")
+    # Counted once for all cases (a filter per case would be O(cases × events)).
+    n_sources = events_df.groupby("case_id")["source_id"].nunique()
+    n_events = events_df.groupby("case_id").size()
     cases_df = pd.DataFrame([{
         "case_id": c.case_id, "victim": c.victim, "short_name": c.short_name or c.city,
         "facility_kind": c.facility_kind, "incident_kind": c.incident_kind,
         "city": c.city, "country_code": c.country_code, "groups": ";".join(c.groups),
         "timezone": c.timezone,
-        "n_sources": int(events_df.loc[events_df.case_id == c.case_id, "source_id"].nunique()),
-        "n_events": int((events_df.case_id == c.case_id).sum()),
+        "n_sources": int(n_sources.get(c.case_id, 0)),
+        "n_events": int(n_events.get(c.case_id, 0)),
     } for c in sorted(raw.cases.values(), key=lambda c: c.case_id)])
     sources_df = pd.DataFrame([_source_row(s) for _, s in sorted(raw.sources.items())])
     groups_df = pd.DataFrame([{"group_id": g.group_id, "name": g.name,

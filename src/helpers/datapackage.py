@@ -231,8 +231,10 @@ def render_outputs(tables, raw_dir: Path | None, include_metadata: bool = True
     """Every output file's bytes, by file name; deterministic for the same inputs.
     Without `include_metadata`, only the tables' CSV files."""
     files = {}
+    rendered = getattr(tables, "rendered_csv", None) or {}  # what the build wrote already
     for name, frame in tables.items():
-        files[f"{name}.csv"] = _csv_text(frame, TABLES[name]["columns"]).encode("utf-8")
+        files[f"{name}.csv"] = rendered.get(f"{name}.csv") \
+            or _csv_text(frame, TABLES[name]["columns"]).encode("utf-8")
     if not include_metadata:
         return files
     metadata = dataset_metadata(raw_dir)

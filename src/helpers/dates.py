@@ -1530,6 +1530,24 @@ def find_expressions(text: str, reference: datetime, *, language: str = "fr") ->
     return _scan(text, reference, language, _start_candidates(language).finditer)
 
 
+def find_expression_spans(text: str, *, language: str = "fr") -> list[tuple[int, int]]:
+    """Where :func:`find_expressions` finds expressions, without reading them: the same
+    leftmost-longest scan (an expression is found by its grammar alone), for the build's check
+    that every expression of a stored text is accounted for."""
+    lex = _lexicon(language)
+    normalized = _normalize(text)
+    spans, position = [], 0
+    for word in _start_candidates(language).finditer(normalized):
+        start = word.start()
+        if start < position:
+            continue
+        syntax = _parse_at(lex, normalized, start, strict=True)
+        if syntax is not None:
+            spans.append((start, syntax.end))
+            position = syntax.end
+    return spans
+
+
 def _find_expressions_exhaustive(text: str, reference: datetime, *, language: str = "fr") -> list[FoundExpression]:
     """find_expressions trying the grammar at every word start: the reference the pre-scan is tested against."""
     return _scan(text, reference, language, _WORD_START.finditer)

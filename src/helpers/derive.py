@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,6 +188,13 @@ def _timeline_row(case_id: str, key: str, rows: list[dict], group_id: str | None
     }
 
 
+# The event columns the derivation reads (the others are evidence it does not need).
+EVENT_COLUMNS_USED = (
+    "event_id", "case_id", "event_type", "event_key", "is_context", "group_id", "source_id",
+    "date_earliest", "date_latest", "date_precision", "deadline_earliest", "deadline_latest",
+    "deadline_precision", "data_volume_gb")
+
+
 def case_groups(cases: pd.DataFrame) -> dict[str, list[str]]:
     """Each case's group ids (the `groups` column splits on ';')."""
     return {str(c): [g for g in str(groups if not _missing(groups) else "").split(";") if g]
@@ -197,7 +205,7 @@ def case_timeline(events: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     """One row per (case, event_key); group-level events appear on every case of their group."""
     own: dict[str, dict[str, list[dict]]] = {}
     context: dict[str, dict[str, list[dict]]] = {}
-    for row in events.to_dict("records"):
+    for row in events[[c for c in EVENT_COLUMNS_USED if c in events]].to_dict("records"):
         if bool(row["is_context"]):
             context.setdefault(str(row["group_id"]), {}).setdefault(str(row["event_key"]),
                                                                     []).append(row)
@@ -217,8 +225,8 @@ def case_timeline(events: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
                         f"case {case_id} has its own event {key!r} and its group {group} has a "
                         "group-level event with the same key", "rename one of the keys"))
                 rows.append(_timeline_row(case_id, key, key_rows, group))
-    keys = [(r["case_id"], r["event_key"]) for r in rows]
-    for case_id, key in {k for k in keys if keys.count(k) > 1}:
+    counts = Counter((r["case_id"], r["event_key"]) for r in rows)
+    for case_id, key in sorted(k for k, n in counts.items() if n > 1):
         problems.append(Problem("data/raw/cases.yaml", 0, case_id, "groups",
                                 f"two of the case's groups have a group-level event {key!r}",
                                 "group-level event keys must differ across a case's groups",

@@ -25,6 +25,12 @@ from .dataset import Dataset, load_dataset
 
 PLOTLY_RENDERER = "notebook"
 
+# Plotly's renderers import nbformat, which imports jsonschema, which imports the optional
+# rfc3987_syntax when installed (jupyter-events asks for jsonschema[format-nongpl]); that
+# module compiles a grammar when imported, 2.5 s or more in every kernel that draws a figure.
+# No notebook validates IRIs: keep it out (jsonschema then skips the "iri" formats).
+sys.modules.setdefault("rfc3987_syntax", None)
+
 
 class UnknownIdError(errors.UnknownIdError):
     """An unknown id among a notebook's parameters; shown by IPython as its message only."""

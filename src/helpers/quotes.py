@@ -7,7 +7,7 @@ below maps one character to one character, so offsets carry over unchanged.
 from __future__ import annotations
 
 import difflib
-import re
+from functools import lru_cache
 
 # One-to-one substitutions only (see module docstring).
 _EQUIVALENTS = str.maketrans({
@@ -18,6 +18,7 @@ _EQUIVALENTS = str.maketrans({
 })
 
 
+@lru_cache(maxsize=32)  # a stored text is searched once per quote, date and dismissal
 def normalise(text: str) -> str:
     """Same length as `text`, with typographic variants folded to plain ASCII forms."""
     return text.translate(_EQUIVALENTS)
@@ -27,8 +28,14 @@ def find_all(needle: str, haystack: str) -> list[tuple[int, int]]:
     """All (start, end) spans of `needle` in `haystack`, typographic variants tolerated."""
     if not needle:
         return []
-    pattern = re.escape(normalise(needle))
-    return [(m.start(), m.end()) for m in re.finditer(pattern, normalise(haystack))]
+    # Plain substring search, non-overlapping: one compiled regex per quote would overflow
+    # re's cache of 512 patterns at 10,000 quotes.
+    target, text = normalise(needle), normalise(haystack)
+    spans, start = [], text.find(target)
+    while start != -1:
+        spans.append((start, start + len(target)))
+        start = text.find(target, start + len(target))
+    return spans
 
 
 def nearest_passage(needle: str, haystack: str) -> str:
