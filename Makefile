@@ -8,7 +8,7 @@ SYSTEM_STAMP := $(VENV)/.system-stamp
 RAW := $(shell find data/raw -type f 2>/dev/null | sort)
 HELPERS := $(shell find src/helpers -name '*.py' 2>/dev/null | sort)
 
-.PHONY: all setup data reports test lab bench clean-reports check
+.PHONY: all setup data reports test test-fast lab bench clean-reports check
 
 all: data reports
 
@@ -38,8 +38,12 @@ check: $(STAMP)
 reports: setup data
 	$(PY) -m helpers.reports
 
+# The whole suite (CI runs it); test-fast leaves out notebooks, kernels, reports and browsers.
 test: setup
 	$(PY) -m pytest -n 2
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -n 2 -m "not integration"
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=.

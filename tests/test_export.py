@@ -20,6 +20,8 @@ from helpers.export import (PRINT_SCALE, WEB_WIDTH, StaticExportUnavailable, exp
 from helpers.figures import comparison_figure, delay_figure
 from helpers.synthetic import example_tables
 
+pytestmark = pytest.mark.integration
+
 ALLOW_NO_BROWSER = os.environ.get("HRT_ALLOW_NO_BROWSER") == "1"
 
 

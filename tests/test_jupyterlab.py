@@ -24,6 +24,8 @@ import pytest
 from helpers.paths import NOTEBOOKS_DIR
 from conftest import BROWSER_ARGS, CHROMIUM, need_browser
 
+pytestmark = pytest.mark.integration
+
 NOTEBOOK = "04_compare_cases.ipynb"
 FIGURE_TIMEOUT_MS = 90_000
 KERNEL_TIMEOUT_MS = 90_000

@@ -15,6 +15,8 @@ from helpers.dataset import load_dataset
 from helpers.errors import UnknownIdError
 from helpers.paths import NOTEBOOKS_DIR, PROCESSED_DIR
 
+pytestmark = pytest.mark.integration
+
 NOTEBOOKS = ["01_annotate_source.ipynb", "02_build_dataset.ipynb", "03_case.ipynb",
              "04_compare_cases.ipynb", "05_dataset_overview.ipynb"]
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]

@@ -19,6 +19,8 @@ from helpers.paths import PROJECT_ROOT
 from test_reports import shared_reports
 from conftest import BROWSER_ARGS, CHROMIUM, need_browser
 
+pytestmark = pytest.mark.integration
+
 DATA = load_dataset()
 PLAN = {r.name: r for r in reports.plan(DATA)}
 EVIL = "<script>alert(1)</script>"

@@ -18,6 +18,8 @@ from helpers import offline, reports
 from helpers.dataset import load_dataset
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
+pytestmark = pytest.mark.integration
+
 COMMAND_TIMEOUT = 1800  # seconds: the whole set of reports on 2 cores takes a few minutes
 
 
@@ -211,11 +213,3 @@ def test_plan_covers_every_source_and_case():
     assert len(planned) == len(data.source_ids) + len(data.case_ids) + 4
     pair = next(r for r in planned if r.name == "compare-les-bluets-2022--cannes-2024")
     assert pair.parameters["case_ids"] == ["les-bluets-2022", "cannes-2024"]
-
-
-def test_kernel_start_failures_are_recognised_and_notebook_errors_are_not():
-    from helpers.reports import _is_kernel_start_failure
-
-    assert _is_kernel_start_failure(RuntimeError("Kernel died before replying to kernel_info"))
-    assert _is_kernel_start_failure(RuntimeError("Kernel didn't respond in 60 seconds"))
-    assert not _is_kernel_start_failure(RuntimeError("division by zero"))

@@ -29,9 +29,8 @@ from .paths import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
 
 from .pages import PAIR
 
-# Kernels spend part of their start waiting, so one worker more than the cores keeps them
-# busy: on 2 cores, 3 workers render the reports about 20 % faster than 2.
-DEFAULT_JOBS = (os.cpu_count() or 1) + 1
+# One worker per core, each with its warm kernel (the kernel runs while its worker waits).
+DEFAULT_JOBS = os.cpu_count() or 1
 CELL_TIMEOUT = 600  # seconds, per cell
 # The kernel's own warnings (e.g. about its local TCP transport) would drown the progress.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
@@ -114,22 +113,30 @@ def _error_message(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}"
 
 
-KERNEL_START_ATTEMPTS = 3
+# One warm kernel per worker process (see helpers.kernels), created on its first report.
+_KERNEL = None
 
 
-def _is_kernel_start_failure(err: BaseException) -> bool:
-    text = str(err)
-    return "Kernel died before replying to kernel_info" in text \
-        or "Kernel didn't respond in" in text
+def _warm_kernel(kernel_name: str | None):
+    global _KERNEL
+    if _KERNEL is None or _KERNEL.kernel_name != (kernel_name or "python3"):
+        import atexit
+
+        from .kernels import WarmKernel
+
+        if _KERNEL is not None:
+            _KERNEL.shutdown()
+        _KERNEL = WarmKernel(kernel_name, KERNEL_ARGUMENTS)
+        atexit.register(_KERNEL.shutdown)
+    return _KERNEL
 
 
 def run_one(report: Report, notebooks_dir: str, staging: str, version: str,
             kernel_name: str | None = None) -> Outcome:
-    """Execute one notebook with papermill and convert it; runs in a worker process."""
+    """Execute one notebook with papermill, in this worker's warm kernel, and convert it."""
     import logging
 
     import nbformat
-    import papermill
 
     from .offline import nav_bar, notebook_to_html
 
@@ -137,20 +144,10 @@ def run_one(report: Report, notebooks_dir: str, staging: str, version: str,
     start = time.monotonic()
     executed = Path(staging) / f"{report.name}.ipynb"
     try:
-        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-            try:
-                papermill.execute_notebook(
-                    str(Path(notebooks_dir) / report.notebook), str(executed),
-                    parameters=dict(report.parameters), cwd=str(notebooks_dir),
-                    kernel_name=kernel_name, progress_bar=False, log_output=False,
-                    execution_timeout=CELL_TIMEOUT, extra_arguments=KERNEL_ARGUMENTS,
-                    shutdown_kernel="immediate")  # its outputs are in; a graceful stop costs ~1 s
-                break
-            except RuntimeError as err:
-                # On a loaded machine a kernel can die or time out while starting; that
-                # says nothing about the notebook, so try again before calling it failed.
-                if attempt == KERNEL_START_ATTEMPTS or not _is_kernel_start_failure(err):
-                    raise
+        _warm_kernel(kernel_name).execute(
+            Path(notebooks_dir) / report.notebook, executed, report.parameters,
+            Path(notebooks_dir), f"report {report.name} ({report.describe()})",
+            execution_timeout=CELL_TIMEOUT)
         nb = nbformat.read(executed, as_version=4)
         page = notebook_to_html(nb, report.title,
                                 nav_bar(report.title, report.parameters, version,
