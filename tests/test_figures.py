@@ -123,9 +123,10 @@ def test_cannes_calendar_spans_the_case_not_operation_cronos():
 
 
 def test_undated_stages_are_listed_beside_the_comparison():
-    fig = figures.comparison_figure(DATA, ["rennes-2023"])
-    notes = [a.text for a in fig.layout.annotations if "not dated" in a.text]
-    assert notes and "claim" in notes[0]
+    fig = figures.comparison_figure(DATA, ["rennes-2023", "cannes-2024"])
+    notes = traces(fig, "undated_note")[0]
+    assert list(notes.y) == [0, 1] and "claim" in notes.text[0]
+    assert "first systems" in notes.text[1]
 
 
 # --- labels, keys, sources --------------------------------------------------------------------

@@ -476,10 +476,13 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
     span = max(highest - lowest, 1)
     pad = max(1.0, span * 0.03)
     x_range = [lowest - pad, highest + pad + (1.5 if bracket_x else 0)]
-    for y, text in undated_notes:
-        fig.add_annotation(x=1.0, xref="paper", y=y, yref="y", xanchor="left", text=text,
-                           showarrow=False, font={"size": 10, "color": "#555"}, align="left",
-                           xshift=8)
+    if undated_notes:  # one text trace at the right edge (annotations are slow by the hundred)
+        fig.add_trace(go.Scatter(
+            x=[x_range[1]] * len(undated_notes), y=[y for y, _ in undated_notes],
+            text=["  " + t.replace("<br>", "<br>  ") for _, t in undated_notes], mode="text",
+            textposition="middle right", textfont={"size": 10, "color": "#555"},
+            hoverinfo="skip", showlegend=False, cliponaxis=False,
+            meta={"role": "undated_note"}))
     for y in not_aligned:
         fig.add_annotation(x=0.0, xref="paper", y=y, yref="y", xanchor="left",
                            text=f"no dated {_esc(align_on.replace('_', ' '))}: not drawn",
@@ -514,11 +517,16 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
     fig.update_xaxes(title={"text": f"days since the {name} (day 0)"}, range=x_range,
                      zeroline=True, zerolinecolor="#888", zerolinewidth=1.5, gridcolor="#EEE",
                      dtick=_day_ticks(x_range[1] - x_range[0]), tick0=0)
-    separators = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y",
-                   "y0": i + 0.5, "y1": i + 0.5, "layer": "below",
-                   "line": {"color": "#E4E4E4", "width": 1}} for i in range(n - 1)]
-    fig.update_layout(shapes=separators,
-                      meta={"figure": "comparison", "align_on": align_on, "cases": order})
+    if n > 1:  # lines between rows: one trace below the marks (shapes are slow by the hundred)
+        xs, ys = [], []
+        for i in range(n - 1):
+            xs += [x_range[0], x_range[1], None]
+            ys += [i + 0.5, i + 0.5, None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line={"color": "#E4E4E4", "width": 1},
+                                 meta={"role": "separator"}))
+        fig.data = (fig.data[-1],) + fig.data[:-1]
+    fig.update_layout(meta={"figure": "comparison", "align_on": align_on, "cases": order})
     return fig
 
 
@@ -558,43 +566,59 @@ def delay_figure(data, case_ids=None, delays: tuple[str, ...] | None = None,
     for index, name in enumerate(wanted, start=1):
         rows = measured[measured.delay == name].sort_values(["best_days", "case_id"])
         labels = []
+        # One trace per group and role within the delay: traces cost more than points.
+        by_group: dict[str, dict[str, list]] = {}
+        texts = {"x": [], "y": [], "text": []}
         for y, row in enumerate(rows.itertuples()):
             info = infos[row.case_id]
             group = _group_of(info)
-            style = styles.get(info.groups[0] if info.groups else UNATTRIBUTED["name"])
             lo, hi, best = int(row.min_days), int(row.max_days), int(row.best_days)
             lowest, highest = min(lowest, lo), max(highest, hi)
             labels.append(_esc(info.name))
             flag = "" if _missing(row.flag) else f"<br>⚠ {_esc(row.flag_reason)}"
-            hover = (f"<b>{_esc(info.name)}</b> ({_esc(group)})<br>"
-                     f"{_esc(DELAY_TITLES[name])}: <b>{_esc(days_label(lo, hi, best))}</b>"
-                     f"<br>sources: {row.n_sources_from} for the start, {row.n_sources_to} "
-                     f"for the end{flag}")
+            g = by_group.setdefault(group, {"x": [], "y": [], "hover": [], "data": [],
+                                            "range_x": [], "range_y": [],
+                                            "style": styles.get(info.groups[0] if info.groups
+                                                                else UNATTRIBUTED["name"])})
+            g["x"].append(best)
+            g["y"].append(y)
+            g["hover"].append(f"<b>{_esc(info.name)}</b> ({_esc(group)})<br>"
+                              f"{_esc(DELAY_TITLES[name])}: <b>{_esc(days_label(lo, hi, best))}"
+                              f"</b><br>sources: {row.n_sources_from} for the start, "
+                              f"{row.n_sources_to} for the end{flag}")
+            g["data"].append([row.case_id, name, best, lo, hi])
             if hi > lo:
+                g["range_x"] += [lo, hi, None]
+                g["range_y"] += [y, y, None]
+            texts["x"].append(hi)
+            texts["y"].append(y)
+            texts["text"].append(" " + days_label(lo, hi, best, unit=False)
+                                 + ("  ⚠" if flag else ""))
+        for group, g in by_group.items():
+            style = g["style"]
+            if g["range_x"]:
                 fig.add_trace(go.Scatter(
-                    x=[lo, hi], y=[y, y], mode="lines", line={"color": style["color"],
-                                                               "width": 4},
-                    opacity=0.45, hoverinfo="skip", showlegend=False, legendgroup=group,
+                    x=g["range_x"], y=g["range_y"], mode="lines",
+                    line={"color": style["color"], "width": 4}, opacity=0.45,
+                    hoverinfo="skip", showlegend=False, legendgroup=group,
                     meta={"role": "delay_range", "delay": name}), row=index, col=1)
             fig.add_trace(go.Scatter(
-                x=[hi], y=[y], mode="text",
-                text=[" " + days_label(lo, hi, best, unit=False) + ("  ⚠" if flag else "")],
-                textposition="middle right", textfont={"size": 10, "color": "#333"},
-                hoverinfo="skip", showlegend=False, legendgroup=group,
-                meta={"role": "delay_label", "delay": name}), row=index, col=1)
-            fig.add_trace(go.Scatter(
-                x=[best], y=[y], mode="markers",
+                x=g["x"], y=g["y"], mode="markers",
                 marker={"color": style["color"], "symbol": style["symbol"], "size": 10,
-                        "line": {"width": 1, "color": "white" if style["symbol"] != "circle-open"
-                                 else style["color"]}},
+                        "line": {"width": 1, "color": style["color"]
+                                 if style["symbol"].endswith("open") else "white"}},
                 name=_esc(group), legendgroup=group, showlegend=group not in shown,
-                hovertext=[hover], hoverinfo="text",
-                customdata=[[row.case_id, name, best, lo, hi]],
+                hovertext=g["hover"], hoverinfo="text", customdata=g["data"],
                 meta={"role": "delay", "delay": name}), row=index, col=1)
             shown.add(group)
+        fig.add_trace(go.Scatter(
+            x=texts["x"], y=texts["y"], mode="text", text=texts["text"],
+            textposition="middle right", textfont={"size": 10, "color": "#333"},
+            hoverinfo="skip", showlegend=False, cliponaxis=False,
+            meta={"role": "delay_label", "delay": name}), row=index, col=1)
         fig.update_yaxes(tickmode="array", tickvals=list(range(len(labels))), ticktext=labels,
                          range=[len(labels) - 0.4, -0.6], automargin=True, row=index, col=1,
-                         showgrid=False)
+                         showgrid=False, ticklabeloverflow="allow")
     title = title or "How many days between the stages of each attack"
     subtitle = ("Dot and number: the best estimate; bar: the range the sources allow. Whole "
                 "calendar days; only cases where a source dates both ends.")
