@@ -323,6 +323,11 @@ STAGE_OFFSET = {"disclosure": -0.27, "crisis_plan": -0.27, "care_disruption": -0
                 "first_recovery": -0.27, "return_to_normal": -0.27, "intrusion": 0.0,
                 "attack": 0.0, "leak": 0.0, "claim": 0.18, "ultimatum": 0.36, "deadline": 0.36}
 COMPARISON_ROW_PX = 62
+# Beyond this many rows a figure is an overview, not a place to read labels: one plain label
+# per row, small rows, and no per-row notes (the hover and the case pages have them). Rich
+# labels and notes by the thousand are what makes a page slow to draw.
+DENSE_ROWS = 60
+DENSE_ROW_PX = 16
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"  # further ones are missing from common fonts: "(11)"
 MAX_FOOTNOTES = 20
 
@@ -388,8 +393,11 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
         info, case_stages = infos[case_id], stages.get(case_id, {})
         anchor = case_stages.get(align_on, {})
         origin = pd.Timestamp(anchor["best_date"]) if anchor.get("is_dated") else None
-        labels.append(_row_label(info, (case_links or {}).get(case_id),
-                                 info.volume and f"{info.volume} stolen"))
+        if len(chosen) > DENSE_ROWS:
+            labels.append(_esc(info.name))
+        else:
+            labels.append(_row_label(info, (case_links or {}).get(case_id),
+                                     info.volume and f"{info.volume} stolen"))
         if origin is None:
             not_aligned.append(y)
             continue
@@ -412,7 +420,8 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
                 r = ranges.setdefault((stage, point), {"x": [], "y": [], "hover": []})
                 r["x"] += [lo - (0 if point else 0.45), hi + (0 if point else 0.45), None]
                 r["y"] += [sub, sub, None]
-                r["hover"] += [hover, hover, None]
+                if not point:  # a range alone carries the hover; behind a mark, the mark does
+                    r["hover"] += [hover, hover, None]
             if point:
                 m = marks.setdefault(stage, {"x": [], "y": [], "hover": [], "data": []})
                 m["x"].append(best)
@@ -436,7 +445,7 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
                 notes["y"].append(level)
                 notes["text"].append(_footnote_mark(number))
                 notes["hover"].append(hover)
-        if undated:
+        if undated and len(chosen) <= DENSE_ROWS:
             undated_notes.append((y, _undated_note(undated)))
     fig = go.Figure()
     for stage in STAGES:
@@ -445,7 +454,8 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
                 continue
             r = ranges[(stage, point)]
             fig.add_trace(go.Scatter(
-                x=r["x"], y=r["y"], mode="lines", hovertext=r["hover"], hoverinfo="text",
+                x=r["x"], y=r["y"], mode="lines", hovertext=r["hover"] or None,
+                hoverinfo="skip" if point else "text",
                 line={"color": STYLE[stage]["color"], "width": 2 if point else 9},
                 opacity=0.75 if point else 0.35, legendgroup=stage,
                 showlegend=stage not in marks and not point,
@@ -506,14 +516,17 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
                             "for the outlets and their dates."))
     top = 150
     bottom = _key_and_source(fig, key, data)
-    height = top + bottom + max(COMPARISON_ROW_PX * n, 160)
+    dense = n > DENSE_ROWS
+    height = top + bottom + max((DENSE_ROW_PX if dense else COMPARISON_ROW_PX) * n, 160)
     _base_layout(fig, title, subtitle, height, top, bottom,
                  right=150 if undated_notes else 20)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
                               "xanchor": "left", "font": {"size": 11}, "itemsizing": "constant"})
     fig.update_yaxes(tickmode="array", tickvals=list(range(n)), ticktext=labels,
                      range=[n - 0.45, -0.65], showgrid=False, zeroline=False,
-                     automargin=True, ticklabeloverflow="allow")
+                     automargin=not dense, ticklabeloverflow="allow")
+    if dense:  # measuring a thousand labels for the margin costs more than it gives
+        fig.update_layout(margin={"l": _label_margin(labels)})
     fig.update_xaxes(title={"text": f"days since the {name} (day 0)"}, range=x_range,
                      zeroline=True, zerolinecolor="#888", zerolinewidth=1.5, gridcolor="#EEE",
                      dtick=_day_ticks(x_range[1] - x_range[0]), tick0=0)
@@ -528,6 +541,15 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
         fig.data = (fig.data[-1],) + fig.data[:-1]
     fig.update_layout(meta={"figure": "comparison", "align_on": align_on, "cases": order})
     return fig
+
+
+def _label_margin(labels: list[str], px_per_char: float = 7.0) -> int:
+    """A left margin wide enough for plain labels, without measuring each in the browser."""
+    import re
+
+    longest = max((len(html.unescape(re.sub(r"<[^>]+>", "", label))) for label in labels),
+                  default=10)
+    return int(min(320, 20 + px_per_char * longest))
 
 
 def _day_ticks(span: float) -> int:
@@ -551,7 +573,7 @@ def delay_figure(data, case_ids=None, delays: tuple[str, ...] | None = None,
     infos = case_infos(data)
     styles = _group_styles(infos, sorted(chosen))
     counts = [int((measured.delay == d).sum()) for d in wanted]
-    rows_px = [22 * c + 58 for c in counts]
+    rows_px = [(4 if c > DENSE_ROWS else 22) * c + 58 for c in counts]
     plot_px = max(sum(rows_px), 120)
     fig = make_subplots(rows=max(len(wanted), 1), cols=1, shared_xaxes=False,
                         row_heights=[r / plot_px for r in rows_px] or [1],
@@ -565,6 +587,7 @@ def delay_figure(data, case_ids=None, delays: tuple[str, ...] | None = None,
     lowest, highest = 0, 1
     for index, name in enumerate(wanted, start=1):
         rows = measured[measured.delay == name].sort_values(["best_days", "case_id"])
+        dense = len(rows) > DENSE_ROWS  # a distribution: no label or number per case
         labels = []
         # One trace per group and role within the delay: traces cost more than points.
         by_group: dict[str, dict[str, list]] = {}
@@ -611,12 +634,14 @@ def delay_figure(data, case_ids=None, delays: tuple[str, ...] | None = None,
                 hovertext=g["hover"], hoverinfo="text", customdata=g["data"],
                 meta={"role": "delay", "delay": name}), row=index, col=1)
             shown.add(group)
-        fig.add_trace(go.Scatter(
-            x=texts["x"], y=texts["y"], mode="text", text=texts["text"],
-            textposition="middle right", textfont={"size": 10, "color": "#333"},
-            hoverinfo="skip", showlegend=False, cliponaxis=False,
-            meta={"role": "delay_label", "delay": name}), row=index, col=1)
-        fig.update_yaxes(tickmode="array", tickvals=list(range(len(labels))), ticktext=labels,
+        if not dense:
+            fig.add_trace(go.Scatter(
+                x=texts["x"], y=texts["y"], mode="text", text=texts["text"],
+                textposition="middle right", textfont={"size": 10, "color": "#333"},
+                hoverinfo="skip", showlegend=False, cliponaxis=False,
+                meta={"role": "delay_label", "delay": name}), row=index, col=1)
+        fig.update_yaxes(tickmode="array", tickvals=list(range(len(labels))),
+                         ticktext=labels, showticklabels=not dense,
                          range=[len(labels) - 0.4, -0.6], automargin=True, row=index, col=1,
                          showgrid=False, ticklabeloverflow="allow")
     title = title or "How many days between the stages of each attack"
@@ -694,7 +719,7 @@ def cases_calendar(data, case_ids=None, title: str | None = None,
     labels, undated = [], []
     for y, case_id in enumerate(order):
         info = infos[case_id]
-        name = f"<b>{_esc(info.name)}</b>"
+        name = f"<b>{_esc(info.name)}</b>" if len(order) <= DENSE_ROWS else _esc(info.name)
         link = (case_links or {}).get(case_id)
         labels.append(f'<a href="{_esc(link)}">{name}</a>' if link else name)
         attack = stages.get(case_id, {}).get("attack")
@@ -767,10 +792,15 @@ def cases_calendar(data, case_ids=None, title: str | None = None,
         key.append(key_line("Attack not dated, not drawn:", ", ".join(undated)))
     top = 150 + 16 * min(len(context), 3)
     bottom = _key_and_source(fig, key, data)
-    _base_layout(fig, title, subtitle, top + bottom + max(28 * n, 160), top, bottom, right=150)
+    row_px = DENSE_ROW_PX if n > DENSE_ROWS else 28
+    _base_layout(fig, title, subtitle, top + bottom + max(row_px * n, 160), top, bottom,
+                 right=150)
+    dense = n > DENSE_ROWS
     fig.update_yaxes(tickmode="array", tickvals=list(range(n)), ticktext=labels,
-                     range=[n - 0.5, -0.5], automargin=True, gridcolor="#F3F3F3",
+                     range=[n - 0.5, -0.5], automargin=not dense, gridcolor="#F3F3F3",
                      ticklabeloverflow="allow")
+    if dense:
+        fig.update_layout(margin={"l": _label_margin(labels)})
     fig.update_xaxes(type="date", gridcolor="#EEE")
     fig.update_layout(
         legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top",

@@ -109,22 +109,34 @@ def stage_table(data, case_id: str) -> pd.DataFrame:
 
 # --- key facts --------------------------------------------------------------------------------
 
-def _ransom(data, case_id: str) -> str:
-    """The amounts the sources state, demand by demand in date order ("$10 million or
-    €10 million (sources differ); $1 million"); or whether a ransom was demanded at all."""
-    events = data.events[(data.events.case_id == case_id)
-                         & (data.events.event_type == "ransom_demand")]
-    if not len(events):
-        return NOT_REPORTED
-    demands = []
-    for _, rows in events.sort_values("date_earliest").groupby("event_key", sort=False):
-        stated = rows.dropna(subset=["ransom_amount"])
-        amounts = list(dict.fromkeys(_money(a, c) for a, c in zip(stated.ransom_amount,
-                                                                   stated.ransom_currency)))
-        if amounts:
-            demands.append(" or ".join(amounts) + (" (sources differ)" if len(amounts) > 1
-                                                   else ""))
-    return "; ".join(demands) if demands else "demanded, amount not stated"
+def _stages_by_case(data) -> dict[str, dict[str, dict]]:
+    found: dict[str, dict[str, dict]] = {}
+    for row in data.case_stages.to_dict("records"):
+        found.setdefault(row["case_id"], {})[row["stage"]] = row
+    return found
+
+
+def _ransoms(data) -> dict[str, str]:
+    """Per case, the amounts the sources state, demand by demand in date order ("$10 million
+    or €10 million (sources differ); $1 million"), or that a ransom was demanded."""
+    demands = data.events[data.events.event_type == "ransom_demand"].sort_values(
+        ["date_earliest", "event_id"])
+    amounts: dict[str, dict[str, list[str]]] = {}
+    for case_id, key, amount, currency in zip(demands.case_id, demands.event_key,
+                                              demands.ransom_amount, demands.ransom_currency):
+        stated = amounts.setdefault(case_id, {}).setdefault(key, [])
+        if not is_missing(amount):
+            stated.append(_money(amount, currency))
+    found = {}
+    for case_id, keys in amounts.items():
+        parts = []
+        for stated in keys.values():
+            unique = list(dict.fromkeys(stated))
+            if unique:
+                parts.append(" or ".join(unique) + (" (sources differ)" if len(unique) > 1
+                                                    else ""))
+        found[case_id] = "; ".join(parts) if parts else "demanded, amount not stated"
+    return found
 
 
 def _money(amount, currency) -> str:
@@ -140,9 +152,10 @@ def key_facts(data, case_ids=None, case_links: dict[str, str] | None = None) -> 
     infos = case_infos(data)
     chosen = list(data.cases.case_id) if case_ids is None else list(case_ids)
     n_sources = dict(zip(data.cases.case_id, data.cases.n_sources))
+    by_case, ransoms = _stages_by_case(data), _ransoms(data)
     rows = []
     for case_id in chosen:
-        info, stages = infos[case_id], _stage_rows(data, case_id)
+        info, stages = infos[case_id], by_case[case_id]
         rows.append({
             "Hospital": link((case_links or {}).get(case_id), info.name),
             "Victim": info.victim,
@@ -152,7 +165,7 @@ def key_facts(data, case_ids=None, case_links: dict[str, str] | None = None) -> 
             "Claim": stage_date(stages["claim"], with_range=False),
             "Leak": stage_date(stages["leak"], with_range=False),
             "Data stolen": info.volume or NOT_REPORTED,
-            "Ransom": _ransom(data, case_id),
+            "Ransom": ransoms.get(case_id, NOT_REPORTED),
             "Sources": str(int(n_sources[case_id])),
         })
     return pd.DataFrame(rows)
@@ -277,9 +290,10 @@ def coverage(data) -> pd.DataFrame:
     shown = ("attack", "disclosure", "crisis_plan", "claim", "ultimatum", "leak",
              "first_recovery", "return_to_normal")
     rows = []
+    by_case = _stages_by_case(data)
     for case_id in sorted(data.cases.case_id,
                           key=lambda c: (_attack_year(data, c), infos[c].name)):
-        stages = _stage_rows(data, case_id)
+        stages = by_case[case_id]
         row = {"Case": infos[case_id].name, "Year": _attack_year(data, case_id),
                "Group": ", ".join(infos[case_id].groups) or "unknown",
                "Sources": str(int(data.cases.set_index("case_id").loc[case_id, "n_sources"]))}
