@@ -203,4 +203,12 @@ def test_setup_uses_the_notebook_renderer():
     import plotly.io as pio
 
     notebook_params.setup(load=False)
-    assert pio.renderers.default == "notebook"
+    assert pio.renderers.default == "plotly_mimetype+hrt_page"
+    import plotly.graph_objects as go
+
+    bundle = pio.renderers._build_mime_bundle(go.Figure().to_dict(),
+                                              renderers_string=pio.renderers.default)
+    # JupyterLab draws the mimetype; the reports' page gets a div without plotly.js (5 MB),
+    # which helpers.offline puts in the page once.
+    assert set(bundle) == {"application/vnd.plotly.v1+json", "text/html"}
+    assert "plotly-graph-div" in bundle["text/html"] and len(bundle["text/html"]) < 100_000

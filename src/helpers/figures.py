@@ -117,11 +117,10 @@ def _select(data, case_ids) -> list[str]:
 
 
 def _stages(data, case_ids: list[str]) -> dict[str, dict[str, dict]]:
-    wanted = set(case_ids)
+    stages = data.case_stages
     found: dict[str, dict[str, dict]] = {}
-    for row in data.case_stages.to_dict("records"):
-        if row["case_id"] in wanted:
-            found.setdefault(row["case_id"], {})[row["stage"]] = row
+    for row in stages[stages.case_id.isin(list(case_ids))].to_dict("records"):
+        found.setdefault(row["case_id"], {})[row["stage"]] = row
     return found
 
 
@@ -247,9 +246,17 @@ class Version:
         return span_label(self.earliest, self.latest, self.precision, year)
 
 
-def index_events(data) -> dict[str, dict]:
-    events = data.events_with_outlets()
-    return {str(r["event_id"]): r for r in events.to_dict("records")}
+def index_events(data, case_ids=None) -> dict[str, dict]:
+    """Event rows (with their outlet) by id: of `case_ids` only when given."""
+    events = data.events
+    if case_ids is not None:
+        events = events[events.case_id.isin(list(case_ids))]
+    rows = events.to_dict("records")
+    if "outlet" not in events:  # the published events name their source; the outlet is apart
+        outlets = dict(zip(data.sources.source_id, data.sources.outlet))
+        for row in rows:
+            row["outlet"] = outlets.get(row["source_id"], row["source_id"])
+    return {str(r["event_id"]): r for r in rows}
 
 
 def versions(timeline_row: dict, events_by_id: dict[str, dict], deadline: bool = False,
@@ -382,7 +389,7 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
     wanted = set(chosen)
     timeline = {(r["case_id"], r["event_key"]): r for r in data.case_timeline.to_dict("records")
                 if r["case_id"] in wanted}
-    events_by_id = index_events(data)
+    events_by_id = index_events(data, chosen)
     marks: dict[str, dict[str, list]] = {}
     ranges: dict[str, dict[str, list]] = {}
     bracket_x, bracket_y, notes = [], [], {"x": [], "y": [], "text": [], "hover": []}
@@ -585,6 +592,7 @@ def delay_figure(data, case_ids=None, delays: tuple[str, ...] | None = None,
         annotation.update(x=0, xanchor="left", font={"size": 13})
     shown: set[str] = set()
     lowest, highest = 0, 1
+    batch, batch_rows = [], []  # added at once: one add_trace per trace costs a copy of all
     for index, name in enumerate(wanted, start=1):
         rows = measured[measured.delay == name].sort_values(["best_days", "case_id"])
         dense = len(rows) > DENSE_ROWS  # a distribution: no label or number per case
@@ -620,30 +628,35 @@ def delay_figure(data, case_ids=None, delays: tuple[str, ...] | None = None,
         for group, g in by_group.items():
             style = g["style"]
             if g["range_x"]:
-                fig.add_trace(go.Scatter(
+                batch.append(go.Scatter(
                     x=g["range_x"], y=g["range_y"], mode="lines",
                     line={"color": style["color"], "width": 4}, opacity=0.45,
                     hoverinfo="skip", showlegend=False, legendgroup=group,
-                    meta={"role": "delay_range", "delay": name}), row=index, col=1)
-            fig.add_trace(go.Scatter(
+                    meta={"role": "delay_range", "delay": name}))
+                batch_rows.append(index)
+            batch.append(go.Scatter(
                 x=g["x"], y=g["y"], mode="markers",
                 marker={"color": style["color"], "symbol": style["symbol"], "size": 10,
                         "line": {"width": 1, "color": style["color"]
                                  if style["symbol"].endswith("open") else "white"}},
                 name=_esc(group), legendgroup=group, showlegend=group not in shown,
                 hovertext=g["hover"], hoverinfo="text", customdata=g["data"],
-                meta={"role": "delay", "delay": name}), row=index, col=1)
+                meta={"role": "delay", "delay": name}))
+            batch_rows.append(index)
             shown.add(group)
         if not dense:
-            fig.add_trace(go.Scatter(
+            batch.append(go.Scatter(
                 x=texts["x"], y=texts["y"], mode="text", text=texts["text"],
                 textposition="middle right", textfont={"size": 10, "color": "#333"},
                 hoverinfo="skip", showlegend=False, cliponaxis=False,
-                meta={"role": "delay_label", "delay": name}), row=index, col=1)
+                meta={"role": "delay_label", "delay": name}))
+            batch_rows.append(index)
         fig.update_yaxes(tickmode="array", tickvals=list(range(len(labels))),
                          ticktext=labels, showticklabels=not dense,
                          range=[len(labels) - 0.4, -0.6], automargin=True, row=index, col=1,
                          showgrid=False, ticklabeloverflow="allow")
+    if batch:
+        fig.add_traces(batch, rows=batch_rows, cols=[1] * len(batch))
     title = title or "How many days between the stages of each attack"
     subtitle = ("Dot and number: the best estimate; bar: the range the sources allow. Whole "
                 "calendar days; only cases where a source dates both ends.")
@@ -832,7 +845,7 @@ def case_calendar(data, case_id: str, title: str | None = None) -> go.Figure:
     the figure, not drawn to scale; undated events are listed there too."""
     case_id = _select(data, [case_id])[0]
     info = case_infos(data)[case_id]
-    events_by_id = index_events(data)
+    events_by_id = index_events(data, [case_id])
     timeline = data.case_timeline[data.case_timeline.case_id == case_id]
     own = timeline[~timeline.is_context.astype(bool)].to_dict("records")
     dated = sorted((r for r in own if not _missing(r["best_datetime"])),

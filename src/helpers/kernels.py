@@ -147,7 +147,10 @@ class WarmKernel:
         return papermill.execute_notebook(
             str(notebook), str(output), parameters=dict(parameters), engine_name=ENGINE,
             km=self.km, kernel_name=self.kernel_name, progress_bar=False, log_output=False,
-            execution_timeout=execution_timeout)
+            execution_timeout=execution_timeout,
+            # Written once at the end: a page with figures carries plotly.js (some 5 MB),
+            # and writing it after every cell cost more than some reports themselves.
+            request_save_on_cell_execute=False)
 
     def shutdown(self) -> None:
         if self.km is not None:

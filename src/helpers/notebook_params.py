@@ -23,7 +23,10 @@ import pandas as pd
 from . import errors
 from .dataset import Dataset, load_dataset
 
-PLOTLY_RENDERER = "notebook"
+# JupyterLab draws figures from plotly's own mimetype (the jupyterlab-plotly extension ships
+# with plotly); the HTML reports get a div that expects plotly.js on the page, which
+# helpers.offline puts there once. Neither carries plotly.js (some 5 MB) in the notebook.
+PLOTLY_RENDERER = "plotly_mimetype+hrt_page"
 
 # Plotly's renderers import nbformat, which imports jsonschema, which imports the optional
 # rfc3987_syntax when installed (jupyter-events asks for jsonschema[format-nongpl]); that
@@ -59,19 +62,15 @@ def setup(load: bool = True, processed_dir=None) -> Dataset | None:
 
 
 def use_notebook_renderer() -> None:
-    """Make plotly's ``notebook`` renderer the default, now or when plotly first needs one.
+    """Make plotly draw figures for JupyterLab and for the HTML reports (PLOTLY_RENDERER)."""
+    import plotly.io as pio
+    from plotly.io._base_renderers import HtmlRenderer
 
-    Plotly reads the PLOTLY_RENDERER environment variable when its renderers module is first
-    imported; that import costs seconds (it loads nbformat and jsonschema), so a notebook
-    that draws no figure does not pay for it. Once the module is loaded, the default is set
-    directly.
-    """
-    if "plotly.io._renderers" in sys.modules:
-        import plotly.io as pio
-
-        pio.renderers.default = PLOTLY_RENDERER
-    else:
-        os.environ["PLOTLY_RENDERER"] = PLOTLY_RENDERER
+    if "hrt_page" not in pio.renderers:
+        # A figure's div and script, without plotly.js: helpers.offline adds it to the page.
+        pio.renderers["hrt_page"] = HtmlRenderer(connected=False, full_html=False,
+                                                 global_init=False, include_plotlyjs=False)
+    pio.renderers.default = PLOTLY_RENDERER
 
 
 class HTML:

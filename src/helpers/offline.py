@@ -10,9 +10,8 @@ figure. Here:
 * :func:`make_offline` then removes any remaining ``<script src>`` / ``<link href>`` /
   ``<img src>`` that points off the machine (http, https or protocol-relative), and gives
   plotly's random div ids deterministic names, so that the same inputs give the same bytes;
-* plotly.js itself is inline: the ``notebook`` renderer (see
-  :func:`helpers.notebook_params.setup`) embeds it once per notebook, in the output of the
-  first cell that shows a figure.
+* plotly.js itself is inline, once per page, in its head (:func:`with_plotlyjs`): the
+  notebooks' figures are divs that expect it (see :func:`helpers.notebook_params.setup`).
 """
 from __future__ import annotations
 
@@ -101,18 +100,55 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, nav_html: str = "") 
 
     `nav_html` is trusted HTML put at the top of the page (build it with escaped parts).
     """
-    nb = nbformat.from_dict(nb)  # a copy: ids and metadata are changed below
-    # Code is hidden: a code cell without output would only leave a blank gap.
-    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
-    for number, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{number}"  # papermill's injected cell has a random id
-        cell.get("metadata", {}).pop("papermill", None)
-        cell.get("metadata", {}).pop("execution", None)
-    nb.metadata["title"] = title
-    nb.metadata.pop("papermill", None)
+    # A shallow copy (the caller's notebook is left as it was): cells and outputs are new
+    # nodes where they change; the data they hold is shared, not copied.
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and not cell.get("outputs"):
+            continue  # code is hidden: a code cell without output would leave a blank gap
+        cell = nbformat.NotebookNode(cell)
+        cell["id"] = f"cell-{len(cells)}"  # papermill's injected cell has a random id
+        cell["metadata"] = nbformat.NotebookNode(
+            {k: v for k, v in cell.get("metadata", {}).items()
+             if k not in ("papermill", "execution")})
+        if "outputs" in cell:
+            cell["outputs"] = [_for_the_page(output) for output in cell["outputs"]]
+        cells.append(cell)
+    metadata = {k: v for k, v in nb.metadata.items() if k != "papermill"}
+    nb = nbformat.NotebookNode({**nb, "cells": cells,
+                                "metadata": nbformat.NotebookNode({**metadata,
+                                                                   "title": title})})
     body, _ = html_exporter().from_notebook_node(
         nb, resources={"hrt_nav": nav_html, "metadata": {"name": title}})
-    return make_offline(body)
+    return with_plotlyjs(make_offline(body))  # plotly.js (5 MB) needs no scanning
+
+
+def _for_the_page(output):
+    """An output as the page shows it: a figure's JSON (for JupyterLab) is left out, its
+    HTML stays."""
+    data = output.get("data")
+    if not data or "application/vnd.plotly.v1+json" not in data or "text/html" not in data:
+        return output
+    return nbformat.NotebookNode({**output, "data": nbformat.NotebookNode(
+        {k: v for k, v in data.items() if k != "application/vnd.plotly.v1+json"})})
+
+
+@functools.lru_cache(maxsize=1)
+def _plotlyjs_script() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return ('<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: "local"};'
+            f"</script>\n<script type=\"text/javascript\">{get_plotlyjs()}</script>\n")
+
+
+def with_plotlyjs(page: str) -> str:
+    """The page with plotly.js inline in its head, once, when it shows a figure (the
+    notebooks' figures expect it there: see helpers.notebook_params)."""
+    if "plotly-graph-div" not in page:
+        return page
+    script = _plotlyjs_script()
+    head_end = page.find("</head>")
+    return page[:head_end] + script + page[head_end:] if head_end >= 0 else script + page
 
 
 def nav_bar(title: str, parameters: dict, version: str, notebook: str = "") -> str:
