@@ -90,3 +90,18 @@ def test_a_bad_report_does_not_spoil_the_next_one_in_the_same_worker(tmp_path):
     outcomes = reports.render([bad, good], tmp_path / "out", version="test", jobs=1,
                               log=lambda line: None)
     assert [o.ok for o in outcomes] == [False, True]
+
+
+def test_a_kernel_that_cannot_start_is_named_with_the_report(tmp_path, monkeypatch):
+    from helpers import kernels
+    from helpers.kernels import KernelStartError
+
+    monkeypatch.setattr(kernels, "START_ATTEMPTS", 2)
+    monkeypatch.setattr(kernels.time, "sleep", lambda seconds: None)
+    warm = WarmKernel("no-such-kernel")
+    with pytest.raises(KernelStartError, match="for report case-x .* did not start"):
+        warm.execute(notebook(tmp_path / "n.ipynb", "pass"), tmp_path / "o.ipynb", {},
+                     tmp_path, "report case-x (03_case.ipynb with case_id='x')")
+    outcome = reports.run_one(reports.Report("case-x", "03_case.ipynb", {"case_id": "x"}, "X"),
+                              str(tmp_path), str(tmp_path), "test", kernel_name="no-such-kernel")
+    assert not outcome.ok and "KernelStartError" in outcome.error and "case-x" in outcome.error
