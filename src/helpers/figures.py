@@ -335,6 +335,9 @@ COMPARISON_ROW_PX = 62
 # labels and notes by the thousand are what makes a page slow to draw.
 DENSE_ROWS = 60
 DENSE_ROW_PX = 16
+# Beyond this many rows, labels are not drawn at all: no one reads a thousand of them, and
+# each costs the browser; the hover names each row's case.
+LABELLED_ROWS = 300
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"  # further ones are missing from common fonts: "(11)"
 MAX_FOOTNOTES = 20
 
@@ -516,6 +519,11 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
            key_line("Disagreements", "a bracket spans the days different sources give; its "
                     "number refers to the list below (hover for details). 'not dated' (right "
                     "of a row): reported by a source that gives no date, so not drawn.")]
+    if n > DENSE_ROWS:
+        key.append(key_line("So many cases", f"one row per case, in chronological order"
+                            + (" (hover a mark for its case)" if n > LABELLED_ROWS else "")
+                            + "; stages reported without a date are not listed here: each "
+                            "case's page lists them."))
     if footnotes and not many:
         key += [key_line("Sources disagree", "")] + footnotes
     elif many:
@@ -531,9 +539,10 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
                               "xanchor": "left", "font": {"size": 11}, "itemsizing": "constant"})
     fig.update_yaxes(tickmode="array", tickvals=list(range(n)), ticktext=labels,
                      range=[n - 0.45, -0.65], showgrid=False, zeroline=False,
-                     automargin=not dense, ticklabeloverflow="allow")
+                     automargin=not dense, ticklabeloverflow="allow",
+                     showticklabels=n <= LABELLED_ROWS)
     if dense:  # measuring a thousand labels for the margin costs more than it gives
-        fig.update_layout(margin={"l": _label_margin(labels)})
+        fig.update_layout(margin={"l": _label_margin(labels) if n <= LABELLED_ROWS else 40})
     fig.update_xaxes(title={"text": f"days since the {name} (day 0)"}, range=x_range,
                      zeroline=True, zerolinecolor="#888", zerolinewidth=1.5, gridcolor="#EEE",
                      dtick=_day_ticks(x_range[1] - x_range[0]), tick0=0)
@@ -811,9 +820,9 @@ def cases_calendar(data, case_ids=None, title: str | None = None,
     dense = n > DENSE_ROWS
     fig.update_yaxes(tickmode="array", tickvals=list(range(n)), ticktext=labels,
                      range=[n - 0.5, -0.5], automargin=not dense, gridcolor="#F3F3F3",
-                     ticklabeloverflow="allow")
+                     ticklabeloverflow="allow", showticklabels=n <= LABELLED_ROWS)
     if dense:
-        fig.update_layout(margin={"l": _label_margin(labels)})
+        fig.update_layout(margin={"l": _label_margin(labels) if n <= LABELLED_ROWS else 40})
     fig.update_xaxes(type="date", gridcolor="#EEE")
     fig.update_layout(
         legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1.0, "yanchor": "top",
