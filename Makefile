@@ -15,7 +15,7 @@ all: data reports
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,share]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
@@ -53,3 +53,19 @@ bench: setup data
 
 clean-reports:
 	rm -rf reports/*.html reports/failed reports/.staging-*
+
+# Sharing the dataset (docs/exports.md): a local read-only Datasette on 127.0.0.1:8001
+# (SERVE_HOST=, SERVE_PORT= to change), the STIX and TimelineJS exports, the release zip.
+.PHONY: serve exports release
+SERVE_HOST ?= 127.0.0.1
+SERVE_PORT ?= 8001
+
+serve: $(STAMP) data
+	$(PY) -m helpers.serve --host $(SERVE_HOST) --port $(SERVE_PORT)
+
+exports: $(STAMP) data
+	$(PY) -m helpers.export stix
+	$(PY) -m helpers.export timelinejs
+
+release: $(STAMP) data
+	$(PY) -m helpers.export release

@@ -195,12 +195,32 @@ def _load_data(args):
                            "build it first, or use --example / --synthetic N") from exc
 
 
+# Subcommands of `python -m helpers.export`: each format's logic lives in its own module of
+# helpers.exports; `figures` (this module) is the default, so `--out DIR` alone still means it.
+SUBCOMMANDS = {"stix": "helpers.exports.stix", "timelinejs": "helpers.exports.timelinejs",
+               "sqlite": "helpers.exports.sqlite", "release": "helpers.exports.release"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """CLI: `figures` (the default), `stix`, `timelinejs`, `sqlite` or `release`."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:
+        import importlib
+
+        return importlib.import_module(SUBCOMMANDS[args[0]]).main(args[1:])
+    if args and args[0] == "figures":
+        args = args[1:]
+    return figures_main(args)
+
+
+def figures_main(argv: Sequence[str] | None = None) -> int:
     """CLI: export the standard figures. Exit 2, with a message, when export is impossible."""
     from .paths import REPORTS_DIR
 
-    parser = argparse.ArgumentParser(prog="python -m helpers.export", description=__doc__
-                                     .split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.export [figures]", description=__doc__.split("\n\n")[0],
+        epilog="Other exports: python -m helpers.export {stix,timelinejs,sqlite,release} "
+               "--help (docs/exports.md).")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR / "figures",
                         help="output folder (default: reports/figures)")
     source = parser.add_mutually_exclusive_group()
