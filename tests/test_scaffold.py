@@ -114,3 +114,34 @@ def test_the_scaffold_never_overwrites_and_checks_ids(mini_project, capsys):
     assert "'Bad_Id' is not a valid source id" in err
     assert "case testville-2023 is in" in err
     assert "unknown facility kind 'hopital' (did you mean 'hospital'?)" in err
+
+
+def test_the_guides_complete_example_passes_the_check(tmp_path):
+    """docs/annotating.md's citation-only example, written over the real files of that
+    source in a copy of data/raw, builds without a problem or a warning."""
+    import re
+
+    from helpers.build import build_tables
+    from helpers.paths import PROJECT_ROOT, RAW_DIR
+
+    from conftest import copy_raw
+
+    guide = (PROJECT_ROOT / "docs" / "annotating.md").read_text(encoding="utf-8")
+    example = guide.split("## A complete citation-only example", 1)[1].split("\n## ", 1)[0]
+    meta, annotation = re.findall(r"```yaml\n(.*?)```", example, re.DOTALL)
+    source_id = yaml.safe_load(meta)["source_id"]
+    assert yaml.safe_load(annotation)["source"] == source_id
+    raw = copy_raw(RAW_DIR, tmp_path)
+    (raw / "sources" / f"{source_id}.yaml").write_text(meta, encoding="utf-8")
+    (raw / "annotations" / f"{source_id}.yaml").write_text(annotation, encoding="utf-8")
+    tables = build_tables(raw, tmp_path)
+    assert set(tables.events[tables.events.source_id == source_id].event_id) == {
+        "cannes-clubic-attack", "cannes-clubic-disclosure", "cannes-clubic-postponements"}
+    assert [w for w in tables.warnings if source_id in w.file] == []
+
+
+def test_no_doc_points_outside_the_repository():
+    from helpers.paths import PROJECT_ROOT
+
+    for path in [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]:
+        assert "../shared" not in path.read_text(encoding="utf-8"), path
