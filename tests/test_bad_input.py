@@ -124,3 +124,18 @@ def test_warnings_fail_the_build_only_with_strict(mini_project):
     assert run.returncode == 1
     assert "--strict: warnings fail the build." in run.stderr
     assert not out.exists(), "nothing is written when --strict fails"
+
+
+def test_validate_also_marks_the_files_a_problem_elsewhere_leaves_unchecked(mini_project):
+    """The annotator's source report shows validate()'s lines for its files: a source whose
+    events wait for an invalid case must not look clean."""
+    from helpers.build import validate
+
+    raw = mini_project / "data" / "raw"
+    apply_edit(raw, dict(CATALOGUE)["case-invalid-group"]["edit"])
+    found = validate(raw, mini_project)
+    assert [str(p) for p in found if p.file.endswith("test-citation.yaml")] == [
+        "data/raw/annotations/test-citation.yaml: 7 events of case testville-2023 not checked "
+        "(annotations/test-article.yaml:3, 12, 20, 29, 41; annotations/test-citation.yaml:3, "
+        "15): the case is invalid, see cases.yaml:7 (the problem is at data/raw/cases.yaml:7)"]
+    assert sum(p.file == "data/raw/cases.yaml" for p in found) == 1

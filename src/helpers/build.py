@@ -208,7 +208,8 @@ class Roots:
         for (root, what), events in self.stopped.items():
             count = len(events)
             found.append(Consequence(root, what.format(n=count, s="s" if count != 1 else "",
-                                                       places=_places(events))))
+                                                       places=_places(events)),
+                                     tuple(sorted({e.file for e in events}))))
         return found + self.notes
 
 
@@ -715,7 +716,8 @@ def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: dict[str, Probl
         if source.source_id in skip:
             roots.notes.append(Consequence(
                 skip[source.source_id], f"the coverage of {source.meta.get('text_file')} (every "
-                "date expression annotated or dismissed) is checked once its events pass"))
+                "date expression annotated or dismissed) is checked once its events pass",
+                (file.file,)))
             continue
         checked.append((file, source, covered))
     found_spans = scan.spans()
@@ -919,7 +921,8 @@ def _check_stage_overrides(raw: Raw, events: list[ResolvedEvent], roots: Roots) 
             if found is None and root is not None:
                 roots.notes.append(Consequence(root, f"stage {item.stage} of case "
                                                f"{case.case_id} (cases.yaml:{item.line}) not "
-                                               f"checked: it names {item.event_key!r}"))
+                                               f"checked: it names {item.event_key!r}",
+                                               ("data/raw/cases.yaml",)))
                 continue
             if found != wanted or (item.stage == "deadline" and
                                    (case.case_id, item.event_key) not in deadlines):
@@ -1019,11 +1022,13 @@ def _build_tables(raw: Raw, scan: ExpressionScan) -> Tables:
 
 
 def validate(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> list[Problem]:
-    """Every problem in data/raw, without writing anything."""
+    """Every problem in data/raw, without writing anything; and, in each file whose content
+    a problem elsewhere stops from being checked, a line that says so (a source's view then
+    does not look clean while its events wait for an invalid case)."""
     try:
         build_tables(raw_dir, root)
     except DatasetError as err:
-        return err.problems
+        return err.problems + sorted({p for c in err.consequences for p in c.located()})
     return []
 
 

@@ -46,6 +46,14 @@ class Consequence:
 
     root: Problem
     message: str
+    files: tuple[str, ...] = ()  # the files whose content is not checked because of it
+
+    def located(self) -> list[Problem]:
+        """The consequence as a line of each file it concerns (other than the root's), for
+        views that show one file's messages (the annotator's source report)."""
+        cause = f"{self.root.file}:{self.root.line}" if self.root.line else self.root.file
+        return [Problem(file, message=self.message, hint=f"the problem is at {cause}")
+                for file in self.files if file != self.root.file]
 
 
 def _plural(count: int, word: str) -> str:
