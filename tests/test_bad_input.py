@@ -139,3 +139,15 @@ def test_validate_also_marks_the_files_a_problem_elsewhere_leaves_unchecked(mini
         "(annotations/test-article.yaml:3, 12, 20, 29, 41; annotations/test-citation.yaml:3, "
         "15): the case is invalid, see cases.yaml:7 (the problem is at data/raw/cases.yaml:7)"]
     assert sum(p.file == "data/raw/cases.yaml" for p in found) == 1
+
+
+@pytest.mark.parametrize("name,rule", [("warn-iso-date-verbatim", "date_text_language"),
+                                       ("warn-reporting-verb-next-to-date", "reporting_date")])
+def test_an_explained_exception_silences_a_warning(mini_project, name, rule):
+    raw = mini_project / "data" / "raw"
+    apply_edit(raw, dict(CATALOGUE)[name]["edit"])
+    exception = (f"    exceptions:\n      - rule: {rule}\n"
+                 "        reason: The page does say so.\n")
+    apply_edit(raw, {"file": "annotations/test-citation.yaml", "replace": [[
+        "    data_volume_gb: 13\n", "    data_volume_gb: 13\n" + exception]]})
+    assert build_tables(raw, mini_project).warnings == []

@@ -171,8 +171,9 @@ def _date_text_warnings(item) -> list[Problem]:
         if how:
             found.append(event.problem(
                 name, f"{text!r} is marked verbatim, but it is written {how} and the source "
-                "is French", "copy the date as the source writes it; if it is your rendering, set "
-                "date_text_verbatim: false, and it is read as English"))
+                "is French", "copy the date as the source writes it; set date_text_verbatim: false "
+                "if it is your rendering; if the page does write it so, add an exception with "
+                "rule date_text_language and a reason"))
     return found
 
 
@@ -190,7 +191,7 @@ def _language_warnings(item) -> list[Problem]:
             shown = ", ".join(dict.fromkeys(words[:4]))
             found.append(event.problem(
                 name, f"reads as French ({shown}…), but a {name} is written in English",
-                "write it in English; put the French it renders between quotation marks"))
+                "write it in English, with the French it renders between quotation marks"))
     return found
 
 
@@ -217,8 +218,8 @@ def _reporting_warnings(item) -> list[Problem]:
             return [event.problem(
                 name, f"{event.date_text!r} stands next to the reporting verb {verb!r}: it may "
                 f"date the report, not the {event.type}",
-                f"if the source dates only its report, set date_text to null{dismiss}; the "
-                f"{event.type} is then bounded by the publication")]
+                f"if the source dates only its report, set date_text to null{dismiss}; if the "
+                "date is the event's, add an exception with rule reporting_date and a reason")]
     day = _publication_day(source)
     same_day = dating.precision in DAY_PRECISIONS and day is not None \
         and dating.earliest.date().isoformat() == day == dating.latest.date().isoformat()
@@ -227,8 +228,8 @@ def _reporting_warnings(item) -> list[Problem]:
         return [event.problem(
             name, f"dated on its source's publication day ({day}), and its evidence has the "
             f"reporting verb {verb!r}: the day may be the report's, not the {event.type}'s",
-            "check that the source dates the event itself; if it dates only its report, set "
-            "date_text and date to null, and the publication bounds it")]
+            "if the source dates only its report, set date_text and date to null; if the date "
+            "is the event's, add an exception with rule reporting_date and a reason")]
     return []
 
 
