@@ -149,10 +149,6 @@ def _places(events: list[Annotation], limit: int = 8) -> str:
     return "; ".join(parts)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def _is_attack(event: Annotation) -> bool:
     """Whether an event, even one whose type is wrong, is meant as an attack."""
     kind = event.fields.get("type")

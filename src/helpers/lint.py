@@ -120,8 +120,8 @@ def foreign_date(date_text: str) -> str | None:
 
 
 def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", _plain(text).casefold())
-                   if not unicodedata.combining(c))
+    """Without case or accents, one character for one (so that offsets carry over)."""
+    return "".join((unicodedata.normalize("NFKD", c)[:1].casefold() or c)[:1] for c in text)
 
 
 def reporting_verb(text: str) -> str | None:
