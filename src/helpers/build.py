@@ -282,7 +282,9 @@ def _link_events(raw: Raw, roots: Roots) -> tuple[list[ResolvedEvent], list[Prob
             found = []
             if event.case and event.case not in raw.cases:
                 found.append(unknown(event, "case", event.case, f"unknown case {event.case!r}",
-                                     unknown_hint(event.case, sorted(raw.cases), "known cases",
+                                     unknown_hint(event.case,
+                                                  sorted({*raw.cases, *raw.invalid_cases}),
+                                                  "known cases",
                                                   many="the {n} cases of data/raw/cases.yaml")))
             for name in ("actor", "target"):
                 value = event.fields.get(name)
