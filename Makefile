@@ -8,7 +8,7 @@ SYSTEM_STAMP := $(VENV)/.system-stamp
 RAW := $(shell find data/raw -type f 2>/dev/null | sort)
 HELPERS := $(shell find src/helpers -name '*.py' 2>/dev/null | sort)
 
-.PHONY: all setup data reports test test-fast lab bench clean-reports check
+.PHONY: all setup data reports test test-fast lab bench clean-reports check version
 
 all: data reports
 
@@ -32,8 +32,17 @@ data/processed/datapackage.json: $(STAMP) $(RAW) $(HELPERS)
 
 data: data/processed/datapackage.json
 
+# `make check STRICT=1` fails on warnings too (helpers.lint), not only on problems.
 check: $(STAMP)
-	$(PY) -m helpers.build --check
+	$(PY) -m helpers.build --check $(if $(STRICT),--strict)
+
+# `make version VERSION=0.4.0`: the CHANGELOG's "Unreleased" entry becomes 0.4.0, and
+# dataset.yaml and CITATION.cff follow; then the data package is rebuilt with the version.
+version: $(STAMP)
+	test -n "$(VERSION)" || { echo "usage: make version VERSION=0.4.0"; exit 1; }
+	$(PY) -m helpers.version $(VERSION)
+	$(PY) -m helpers.build
+	$(PY) -m helpers.readme
 
 reports: setup data
 	$(PY) -m helpers.reports

@@ -37,8 +37,21 @@ def copy_raw(source: Path, project: Path) -> Path:
     return raw
 
 
-def apply_edit(raw: Path, edit: dict) -> None:
-    """Apply one catalogue fixture's edit to a raw folder."""
+def apply_edit(raw: Path, edit: dict | list) -> None:
+    """Apply a catalogue fixture's edit (or list of edits, in order) to a raw folder.
+
+    An edit changes one `file`: `content` replaces it, `replace` swaps texts in it, `append`
+    adds to it, `latin1` re-encodes it, `update_sha256` records its new digest in a source's
+    metadata; or it runs the scaffold: `scaffold: [source, <id>, --case, ...]`."""
+    if isinstance(edit, list):
+        for item in edit:
+            apply_edit(raw, item)
+        return
+    if "scaffold" in edit:
+        from helpers.new import main
+
+        assert main(["--raw", str(raw), *edit["scaffold"]]) == 0
+        return
     path = raw / edit["file"]
     if "content" in edit:
         path.write_text(edit["content"], encoding="utf-8")

@@ -57,10 +57,14 @@ def test_environment_yml_lists_the_same_packages_at_the_pinned_versions():
 
 
 def test_dataset_version_agrees_across_metadata_changelog_and_citation():
+    """The latest released CHANGELOG entry (an "Unreleased" one at the top is work in
+    progress) is the version of dataset.yaml and CITATION.cff: python -m helpers.version."""
+    from helpers.version import check, released_version
+
+    assert check() == [], "run python -m helpers.version <version> (see README, step 6)"
     dataset = yaml.safe_load((PROJECT_ROOT / "data" / "raw" / "dataset.yaml").read_text())
     citation = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text())
-    changelog = (PROJECT_ROOT / "CHANGELOG.md").read_text()
-    latest = re.search(r"^## (\S+)", changelog, re.MULTILINE).group(1)
+    latest = released_version((PROJECT_ROOT / "CHANGELOG.md").read_text())
     assert dataset["version"] == citation["version"] == latest
     assert citation["type"] == "dataset"
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
-from .vocab import EVENT_TYPES, EXCEPTABLE_RULES, GROUP_EVENT_TYPES, STATUSES
+from .suggest import field_problems, unknown_hint
+from .vocab import EVENT_TYPES, EXCEPTABLE_RULES, GROUP_EVENT_TYPES, STATUSES, SYNONYMS
 from .yamlio import LocatedDict, load_yaml
 
 EVENT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -33,6 +34,7 @@ class Annotation:
     fields: dict
     key_lines: dict = field(default_factory=dict)
     is_valid: bool = True  # False when its own fields have problems (already reported)
+    problems: list = field(default_factory=list)  # those problems: the root of what they stop
 
     def __getattr__(self, name: str):
         if name in EVENT_FIELDS:
@@ -75,16 +77,21 @@ def _is_text(value) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
-def _check_event(event: Annotation) -> list[Problem]:
-    problems = []
+def _check_event(event: Annotation, evidence: str | None = None) -> list[Problem]:
+    """The event's own fields; `evidence` names the field its source needs (quote for a
+    stored text, paraphrase for a citation), when known."""
     f = event.fields
-    for name in f:
-        if name not in EVENT_FIELDS:
-            problems.append(event.problem(str(name), "unknown field",
-                                          "allowed: " + ", ".join(EVENT_FIELDS)))
-    for name in REQUIRED_EVENT_FIELDS:
-        if not _is_text(f.get(name)):
-            problems.append(event.problem(name, "missing required field"))
+    required = REQUIRED_EVENT_FIELDS
+    group_field = GROUP_EVENT_TYPES.get(f["type"]) if isinstance(f.get("type"), str) else None
+    if not group_field:
+        required += ("case",)
+    unfilled = sum(not _is_text(f.get(n)) for n in required)
+    if unfilled > 1 and evidence and not _is_text(f.get(evidence)):
+        required += (evidence,)  # an unfinished event: say all that is left at once
+    problems = field_problems(
+        f, required, EVENT_FIELDS,
+        lambda name, message: event.problem(name, message),
+        lambda name, hint: event.problem(name, "unknown field", hint), _is_text)
     if _is_text(f.get("id")) and not EVENT_ID.match(f["id"]):
         problems.append(event.problem("id", f"{f['id']!r} is not a valid id",
                                       "use lower-case letters, digits and hyphens"))
@@ -93,22 +100,19 @@ def _check_event(event: Annotation) -> list[Problem]:
                                       "use lower-case letters, digits and hyphens"))
     if _is_text(f.get("type")) and f["type"] not in EVENT_TYPES:
         problems.append(event.problem("type", f"unknown event type {f['type']!r}",
-                                      "allowed: " + ", ".join(EVENT_TYPES)))
+                                      unknown_hint(f["type"], EVENT_TYPES, synonyms=SYNONYMS)))
     if _is_text(f.get("status")) and f["status"] not in STATUSES:
         problems.append(event.problem("status", f"unknown status {f['status']!r}",
-                                      "allowed: " + ", ".join(STATUSES)))
-    group_field = GROUP_EVENT_TYPES.get(f["type"]) if isinstance(f.get("type"), str) else None
+                                      unknown_hint(f["status"], STATUSES, synonyms=SYNONYMS)))
     if group_field:
         kind = str(f["type"]).replace("_", " ")
         if f.get("case") is not None:
             problems.append(event.problem("case", f"a {kind} belongs to a group, not a case",
                                           f"remove 'case' and name the group in '{group_field}'"))
-        if not _is_text(f.get(group_field)):
+        elif not _is_text(f.get(group_field)):
             role = "the group it targets" if group_field == "target" else "its group"
             problems.append(event.problem(group_field, f"a {kind} needs {role} in "
                                           f"'{group_field}'"))
-    elif not _is_text(f.get("case")):
-        problems.append(event.problem("case", "missing required field"))
     for name in ("quote", "paraphrase", "date_text", "date_note", "anchor", "actor", "target",
                  "notes"):
         if f.get(name) is not None and not _is_text(f[name]):
@@ -136,7 +140,7 @@ def _check_event(event: Annotation) -> list[Problem]:
                                       "ransom_currency: " + " | ".join(RANSOM_CURRENCIES)))
     elif currency is not None and currency not in RANSOM_CURRENCIES:
         problems.append(event.problem("ransom_currency", f"unknown currency {currency!r}",
-                                      "allowed: " + ", ".join(RANSOM_CURRENCIES)))
+                                      unknown_hint(currency, RANSOM_CURRENCIES)))
     count = f.get("countries_count")
     if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
         problems.append(event.problem("countries_count", f"{count!r} is not a count"))
@@ -165,7 +169,7 @@ def _check_deadline(event: Annotation) -> list[Problem]:
     for name, value in deadline.items():
         if name not in DEADLINE_FIELDS:
             problems.append(event.problem(f"deadline.{name}", "unknown field",
-                                          "allowed: " + ", ".join(DEADLINE_FIELDS)))
+                                          unknown_hint(name, DEADLINE_FIELDS)))
         elif value is not None and not _is_text(value):
             problems.append(event.problem(f"deadline.{name}", "must be non-empty text or null"))
     return problems
@@ -196,7 +200,7 @@ def _check_dismissal(item, source_id: str, display: str) -> tuple[Dismissal | No
         if name not in DISMISSED_FIELDS:
             problems.append(Problem(display, item.line_of(name), field=f"dismissed.{name}",
                                     message="unknown field",
-                                    hint="allowed: " + ", ".join(DISMISSED_FIELDS)))
+                                    hint=unknown_hint(name, DISMISSED_FIELDS)))
     for name in ("text", "reason"):
         if not _is_text(item.get(name)):
             problems.append(Problem(display, item.line, field=f"dismissed.{name}",
@@ -210,7 +214,8 @@ def _check_dismissal(item, source_id: str, display: str) -> tuple[Dismissal | No
     return Dismissal(source_id, display, item.line, item["text"], item["reason"], occurrence), []
 
 
-def load_annotation_file(path: Path, root: Path) -> tuple[AnnotationFile | None, list[Problem]]:
+def load_annotation_file(path: Path, root: Path, evidence: str | None = None
+                         ) -> tuple[AnnotationFile | None, list[Problem]]:
     display = str(path.relative_to(root))
     data, problems = load_yaml(path, display)
     if problems:
@@ -221,7 +226,8 @@ def load_annotation_file(path: Path, root: Path) -> tuple[AnnotationFile | None,
     for name in data:
         if name not in FILE_FIELDS:
             problems.append(Problem(display, data.line_of(name), field=str(name),
-                                    message="unknown field", hint="allowed: " + ", ".join(FILE_FIELDS)))
+                                    message="unknown field",
+                                    hint=unknown_hint(name, FILE_FIELDS)))
     source_id = data.get("source")
     if not _is_text(source_id):
         return None, problems + [Problem(display, data.line, field="source",
@@ -240,8 +246,9 @@ def load_annotation_file(path: Path, root: Path) -> tuple[AnnotationFile | None,
                                     message="each event must be a mapping of fields"))
             continue
         event = Annotation(source_id, display, item.line, dict(item), dict(item.key_lines))
-        found = _check_event(event)
+        found = _check_event(event, evidence)
         event.is_valid = not found
+        event.problems = found
         problems += found
         events.append(event)
     raw_dismissed = data.get("dismissed") or []
@@ -257,10 +264,12 @@ def load_annotation_file(path: Path, root: Path) -> tuple[AnnotationFile | None,
     return AnnotationFile(source_id, display, events, dismissed), problems
 
 
-def load_annotations(raw_dir: Path, root: Path) -> tuple[list[AnnotationFile], list[Problem]]:
+def load_annotations(raw_dir: Path, root: Path, evidence: dict[str, str] | None = None
+                     ) -> tuple[list[AnnotationFile], list[Problem]]:
+    """Every annotation file; `evidence` gives, by source id, the field its events need."""
     files, problems = [], []
     for path in sorted((raw_dir / "annotations").glob("*.yaml")):
-        loaded, found = load_annotation_file(path, root)
+        loaded, found = load_annotation_file(path, root, (evidence or {}).get(path.stem))
         problems += found
         if loaded is not None:
             files.append(loaded)

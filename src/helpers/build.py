@@ -17,13 +17,15 @@ import pandas as pd
 
 from . import dates, quotes
 from .annotations import Annotation, AnnotationFile, load_annotations
-from .cases import Case, Group, load_cases, load_groups
-from .errors import DatasetError, Problem
+from .cases import Case, Group, group_hint, load_cases, load_groups
+from .errors import Consequence, DatasetError, Problem, render_report
 from .handdates import HandDate, parse_hand_date
+from .lint import event_warnings
 from .paths import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
 from .sources import DEFAULT_TIMEZONE, Source, load_sources
 from .derive import Derived, derive
-from .vocab import AFTER_ATTACK_TYPES, GROUP_EVENT_TYPES, STAGE_EVENT_TYPES
+from .suggest import did_you_mean, unknown_hint
+from .vocab import AFTER_ATTACK_TYPES, EVENT_TYPES, GROUP_EVENT_TYPES, STAGE_EVENT_TYPES, SYNONYMS
 
 
 
@@ -65,60 +67,234 @@ class Raw:
     files: list[AnnotationFile]
     problems: list[Problem] = field(default_factory=list)
     source_files: frozenset[str] = frozenset()  # stems of every source metadata file
+    # Records that exist but are invalid, with the first of their problems: what names them
+    # is not checked, and is reported under that problem rather than as "unknown".
+    invalid_groups: dict[str, Problem] = field(default_factory=dict)
+    invalid_cases: dict[str, Problem] = field(default_factory=dict)
+    invalid_sources: dict[str, Problem] = field(default_factory=dict)
+    # Files that could not be read at all (YAML syntax, not UTF-8, wrong shape), by path:
+    # what they hold is unknown, so nothing is said to be missing because of them.
+    unreadable: dict[str, Problem] = field(default_factory=dict)
+
+
+def _invalid_records(problems: list[Problem], kind: str, valid) -> dict[str, Problem]:
+    roots: dict[str, Problem] = {}
+    for problem in sorted(problems):
+        if problem.kind == kind and problem.event_id and problem.event_id not in valid:
+            roots.setdefault(problem.event_id, problem)
+    return roots
+
+
+def _unreadable(problems: list[Problem], files: list[str]) -> dict[str, Problem]:
+    """The first problem of each file in `files` that could not be read as a whole."""
+    found: dict[str, Problem] = {}
+    for problem in sorted(problems):
+        if problem.file in files and not problem.event_id:
+            found.setdefault(problem.file, problem)
+    return found
 
 
 def load_raw(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Raw:
     groups, problems = load_groups(raw_dir, root)
-    cases, found = load_cases(raw_dir, root, groups)
+    invalid_groups = _invalid_records(problems, "group", groups)
+    groups_file = str((raw_dir / "groups.yaml").relative_to(root))
+    unreadable = _unreadable(problems, [groups_file]) if not groups else {}
+    if unreadable:  # every group is unknown: the cases naming one are not to blame
+        invalid_groups = {}
+    cases, found = load_cases(raw_dir, root, groups, frozenset(invalid_groups),
+                              groups_unknown=bool(unreadable))
     problems += found
+    if not cases:
+        unreadable.update(_unreadable(found, [str((raw_dir / "cases.yaml").relative_to(root))]))
+    invalid_cases = _invalid_records(found, "case", cases)
     sources, found = load_sources(raw_dir, root)
     problems += found
-    files, found = load_annotations(raw_dir, root)
-    problems += found
     stems = frozenset(p.stem for p in (raw_dir / "sources").glob("*.yaml"))
-    return Raw(groups, cases, sources, files, problems, stems)
+    invalid_sources: dict[str, Problem] = {}
+    for problem in sorted(found):
+        stem = Path(problem.file).stem
+        if stem in stems and stem not in sources:
+            invalid_sources.setdefault(stem, problem)
+    # What an event needs as evidence depends on its source: said with its other fields.
+    evidence = {i: ("quote" if (raw_dir / "sources" / f"{i}.txt").is_file() else "paraphrase")
+                for i in stems}
+    evidence.update({i: ("quote" if s.has_text else "paraphrase") for i, s in sources.items()})
+    files, found = load_annotations(raw_dir, root, evidence)
+    problems += found
+    loaded = {f.file for f in files}
+    unreadable.update(_unreadable(found, [
+        str(p.relative_to(root)) for p in sorted((raw_dir / "annotations").glob("*.yaml"))
+        if str(p.relative_to(root)) not in loaded]))
+    return Raw(groups, cases, sources, files, problems, stems, invalid_groups, invalid_cases,
+               invalid_sources, unreadable)
+
+
+# --- what a problem stops --------------------------------------------------------------
+
+def _short(file: str) -> str:
+    """A raw file's name as messages cite it: relative to data/raw."""
+    return file.split("data/raw/", 1)[-1]
+
+
+def _places(events: list[Annotation], limit: int = 8) -> str:
+    """Where events are, file by file: "annotations/a.yaml:3, 12; annotations/b.yaml:4"."""
+    lines: dict[str, list[int]] = {}
+    for event in events:
+        lines.setdefault(_short(event.file), []).append(event.line)
+    parts = []
+    for file, numbers in lines.items():
+        shown = ", ".join(str(n) for n in sorted(numbers)[:limit])
+        more = f" and {len(numbers) - limit} more" if len(numbers) > limit else ""
+        parts.append(f"{file}:{shown}{more}")
+    return "; ".join(parts)
+
+
+def _is_attack(event: Annotation) -> bool:
+    """Whether an event, even one whose type is wrong, is meant as an attack."""
+    kind = event.fields.get("type")
+    if kind in EVENT_TYPES:
+        return kind == "attack"
+    return did_you_mean(kind, EVENT_TYPES, synonyms=SYNONYMS) == "attack" \
+        or event.fields.get("event_key") == "attack"
+
+
+@dataclass
+class Roots:
+    """Where each left-out thing's trouble began. What depends on it (an event of an invalid
+    case, an undated event bounded by a broken attack, a text whose coverage cannot be
+    checked) is reported once, under that root problem, not as problems of its own."""
+
+    # (scope kind, scope id, event_key) -> the problem of an event left out or not dated
+    keys: dict[tuple, Problem] = field(default_factory=dict)
+    attacks: dict[str, Problem] = field(default_factory=dict)  # case -> its broken attack's
+    texts: dict[str, Problem] = field(default_factory=dict)  # source -> why coverage waits
+    # root -> (what is stopped, e.g. "undated events of case x not bounded", the events)
+    stopped: dict[tuple[Problem, str], list[Annotation]] = field(default_factory=dict)
+    notes: list[Consequence] = field(default_factory=list)
+    unreadable: Problem | None = None  # an annotation file that cannot be read: it may hold
+    # the attack or the event key that seems missing
+
+    def attack(self, case: str | None) -> Problem | None:
+        return self.attacks.get(case or "") or (self.unreadable if case else None)
+
+    def key(self, key: tuple) -> Problem | None:
+        return self.keys.get(key) or self.unreadable
+
+    def why(self, root: Problem, what: str) -> str:
+        """Why `what` (the case's attack, an event key) is missing, said from its root."""
+        if root is self.unreadable:
+            return f"{what} may be in {_short(root.file)}, which cannot be read"
+        return f"{what} has a problem, see {_short(root.file)}:{root.line}"
+
+    def left_out(self, event: Annotation, root: Problem, case: str | None = None) -> None:
+        """`event` is not checked further because of `root`."""
+        self.texts.setdefault(event.source_id, root)
+        case = case if case is not None else event.fields.get("case")
+        key = event.fields.get("event_key")
+        if case and isinstance(case, str) and isinstance(key, str):
+            self.keys.setdefault(("case", case, key), root)
+            if _is_attack(event):
+                self.attacks.setdefault(case, root)
+
+    def stop(self, root: Problem, what: str, event: Annotation) -> None:
+        self.stopped.setdefault((root, what), []).append(event)
+
+    def consequences(self) -> list[Consequence]:
+        found = []
+        for (root, what), events in self.stopped.items():
+            count = len(events)
+            found.append(Consequence(root, what.format(n=count, s="s" if count != 1 else "",
+                                                       places=_places(events)),
+                                     tuple(sorted({e.file for e in events}))))
+        return found + self.notes
 
 
 # --- references -------------------------------------------------------------------------
 
-def _link_events(raw: Raw) -> tuple[list[ResolvedEvent], list[Problem]]:
+def _link_events(raw: Raw, roots: Roots) -> tuple[list[ResolvedEvent], list[Problem]]:
     problems: list[Problem] = []
     events: list[ResolvedEvent] = []
     seen_ids: dict[str, str] = {}
-    aliases = {a.casefold(): g.group_id for g in raw.groups.values() for a in (g.name, *g.aliases)}
+    roots.unreadable = next((p for f, p in sorted(raw.unreadable.items())
+                             if "/annotations/" in f), None)
+    cases_root = next((p for f, p in raw.unreadable.items() if f.endswith("cases.yaml")), None)
+    groups_root = next((p for f, p in raw.unreadable.items() if f.endswith("groups.yaml")),
+                       None)
+    # An unknown name is one problem, at its first use; its other uses are listed under it.
+    first_use: dict[tuple[str, str], Problem] = {}
+
+    def unknown(event: Annotation, name: str, value: str, message: str, hint: str) -> Problem:
+        if (name, value) in first_use:
+            root = first_use[(name, value)]
+            roots.stop(root, f"{{n}} more event{{s}} with {name} {value!r}, not checked: "
+                       "{places}", event)
+            return root
+        root = first_use[(name, value)] = event.problem(name, message, hint)
+        problems.append(root)
+        return root
+
     for file in raw.files:
         source = raw.sources.get(file.source_id)
         if source is None and file.source_id in raw.source_files:
-            continue  # its metadata or text is broken: that problem is reported already
+            root = raw.invalid_sources.get(file.source_id)
+            for event in file.events:
+                if root is not None and event.is_valid:  # its metadata or text is broken
+                    roots.left_out(event, root)
+                    roots.stop(root, f"{{n}} event{{s}} of source {file.source_id} not checked: "
+                               f"the source is invalid, see {_short(root.file)}"
+                               + (f":{root.line}" if root.line else ""), event)
+            continue
         if source is None:
+            guess = did_you_mean(file.source_id, raw.source_files)
             problems.append(Problem(file.file, 1, field="source",
                                     message=f"unknown source {file.source_id!r}",
-                                    hint=f"add data/raw/sources/{file.source_id}.yaml first"))
+                                    hint=(f"did you mean {guess!r}? an annotation file is "
+                                          "named after its source" if guess else
+                                          f"add data/raw/sources/{file.source_id}.yaml first")))
             continue
         for event in file.events:
             if not event.is_valid:
-                continue  # cross-checks would only repeat what its own fields got wrong
+                # Cross-checks would only repeat what its own fields got wrong.
+                roots.left_out(event, min(event.problems))
+                continue
             event_id = event.id
             if event_id and event_id in seen_ids:
-                problems.append(event.problem("id", "duplicate event id",
-                                              f"also used in {seen_ids[event_id]}; ids are never "
-                                              "reused: pick a new one"))
+                problem = event.problem("id", "duplicate event id",
+                                        f"also used in {seen_ids[event_id]}; ids are never "
+                                        "reused: pick a new one")
+                problems.append(problem)
+                roots.left_out(event, problem)
                 continue
             if event_id:
                 seen_ids[event_id] = f"{event.file}:{event.line}"
+            if event.case and event.case in raw.invalid_cases:
+                root = raw.invalid_cases[event.case]
+                roots.stop(root, f"{{n}} event{{s}} of case {event.case} not checked "
+                           f"({{places}}): the case is invalid, see {_short(root.file)}:"
+                           f"{root.line}", event)
+                roots.texts.setdefault(event.source_id, root)
+                continue
+            if event.case and event.case not in raw.cases and cases_root:
+                roots.stop(cases_root, "{n} event{s} not checked ({places}): "
+                           f"{_short(cases_root.file)} cannot be read", event)
+                roots.texts.setdefault(event.source_id, cases_root)
+                continue
             found = []
             if event.case and event.case not in raw.cases:
-                found.append(event.problem("case", f"unknown case {event.case!r}",
-                                           "known cases: " + ", ".join(sorted(raw.cases))))
+                found.append(unknown(event, "case", event.case, f"unknown case {event.case!r}",
+                                     unknown_hint(event.case,
+                                                  sorted({*raw.cases, *raw.invalid_cases}),
+                                                  "known cases",
+                                                  many="the {n} cases of data/raw/cases.yaml")))
             for name in ("actor", "target"):
                 value = event.fields.get(name)
-                if value and value not in raw.groups:
-                    suggestion = aliases.get(str(value).casefold())
-                    hint = (f"{value!r} is an alias of {suggestion!r}: use the group id"
-                            if suggestion else "known groups: " + ", ".join(sorted(raw.groups)))
-                    found.append(event.problem(name, f"unknown group {value!r}", hint))
+                if value and value not in raw.groups and value not in raw.invalid_groups \
+                        and not groups_root:
+                    found.append(unknown(event, name, str(value), f"unknown group {value!r}",
+                                         group_hint(str(value), raw.groups)))
             if found:
-                problems += found
+                roots.left_out(event, found[0],
+                               case=event.case if event.case in raw.cases else "")
                 continue
             case = raw.cases.get(event.case) if event.case else None
             tz = ZoneInfo(case.timezone if case else DEFAULT_TIMEZONE)
@@ -209,7 +385,8 @@ def _check_evidence_of_invalid_events(raw: Raw) -> list[Problem]:
                             for k in ("quote", "date_text", "paraphrase"))
                         and isinstance(f.get("quote_occurrence"), (int, type(None)))
                         and isinstance(f.get("deadline"), (dict, type(None))))
-            if source is None or event.is_valid or not readable:
+            unfinished = any(p.message.startswith("left to fill") for p in event.problems)
+            if source is None or event.is_valid or not readable or unfinished:
                 continue
             item = ResolvedEvent(event, source, None, None, ZoneInfo(DEFAULT_TIMEZONE))
             problems += _check_evidence(item)
@@ -235,6 +412,23 @@ def _language(item: ResolvedEvent) -> str:
     if item.annotation.date_text_verbatim is False:
         return "en"
     return item.source.meta.get("language") or "fr"
+
+
+def _unresolved_hint(item: ResolvedEvent, date_text: str, reference: datetime,
+                     anchor) -> str:
+    """What to do with a date the resolver cannot read: if it reads in the other language,
+    the date_text_verbatim flag is what is wrong."""
+    read_as = _language(item)
+    other = "fr" if read_as == "en" else "en"
+    try:
+        dates.resolve(date_text, reference.astimezone(item.tz), anchor, language=other)
+    except (dates.DateResolutionError, ValueError):
+        return ("rephrase as the source wrote it, or give 'date' with 'date_note' explaining it")
+    if other == "en":
+        return ("it reads as English: if it is your rendering of the source's date, set "
+                "date_text_verbatim: false, and it is read as English")
+    return ("it reads as French, but a date_text marked date_text_verbatim: false is read as "
+            "English: if the source wrote it so, remove date_text_verbatim: false")
 
 
 def _date_expression(item: ResolvedEvent, date_text: str | None, hand_text: str | None,
@@ -267,9 +461,9 @@ def _date_expression(item: ResolvedEvent, date_text: str | None, hand_text: str 
     except (dates.DateResolutionError, ValueError) as err:
         if hand and note:
             return _from_hand(hand, "hand_explained"), []
-        return None, [event.problem(f"{field_prefix}date_text", f"cannot resolve: {err}",
-                                    "rephrase as the source wrote it, or give 'date' with "
-                                    "'date_note' explaining it")]
+        reason = str(err) if str(err).startswith("cannot resolve") else f"cannot resolve: {err}"
+        return None, [event.problem(f"{field_prefix}date_text", reason,
+                                    _unresolved_hint(item, date_text, reference, anchor_value))]
     if hand and not _overlap(hand, resolved):
         if note:
             return _from_hand(hand, "hand_explained"), []
@@ -321,16 +515,35 @@ def _attack_ends(events: list[ResolvedEvent]) -> dict[str, datetime]:
     return {case: max(hi for _, hi in spans) for case, spans in found.items()}
 
 
+def _keys_of(events: list[ResolvedEvent], scope: tuple) -> list[str]:
+    return sorted({e.annotation.event_key for e in events if e.scope == scope})
+
+
 def _bound(item: ResolvedEvent, name: str, key_bounds, default: datetime | None,
-           default_label: str) -> tuple[datetime | None, str, list[Problem]]:
+           default_label: str, roots: Roots, events: list[ResolvedEvent]
+           ) -> tuple[datetime | None, str, list[Problem]]:
     event = item.annotation
     value = event.fields.get(name)
     if value is None:
-        if default is None:
-            return None, "", [event.problem(name, f"undated event with no {default_label} to "
-                                            "bound it", f"give '{name}' as an event key or an "
-                                            "ISO date")]
-        return default, default_label, []
+        if default is not None:
+            return default, default_label, []
+        if default_label == "attack" and roots.attack(item.case_id):
+            root = roots.attack(item.case_id)
+            roots.stop(root, f"{{n}} undated event{{s}} of case {item.case_id} not bounded "
+                       f"({{places}}): " + roots.why(root, "its attack"), event)
+            return None, "", []
+        if default_label == "attack":
+            attacks = [e for e in events if e.case_id == item.case_id
+                       and e.annotation.type == "attack"]
+            why = (f"no source dates the attack of case {item.case_id}" if attacks else
+                   f"case {item.case_id} has no attack event")
+            return None, "", [event.problem(
+                name, f"undated, and {why} to bound it",
+                f"give '{name}' as an event key or an ISO date"
+                + ("" if attacks else ", or annotate the attack"))]
+        return None, "", [event.problem(name, f"undated event with no {default_label} to "
+                                        "bound it", f"give '{name}' as an event key or an "
+                                        "ISO date")]
     key = (*item.scope, value)
     if key in key_bounds:
         lo, hi = key_bounds[key]
@@ -338,12 +551,19 @@ def _bound(item: ResolvedEvent, name: str, key_bounds, default: datetime | None,
     try:
         hand = parse_hand_date(value, item.tz)
     except ValueError:
+        if roots.key(key):
+            root = roots.key(key)
+            roots.stop(root, f"{{n}} undated event{{s}} bounded by {value!r} not bounded "
+                       f"({{places}}): " + roots.why(root, f"event {value!r}"), event)
+            return None, "", []
+        guess = did_you_mean(value, _keys_of(events, item.scope))
         return None, "", [event.problem(name, f"{value!r} is neither a dated event key of this "
-                                        "case nor an ISO date")]
+                                        "case nor an ISO date",
+                                        f"did you mean {guess!r}?" if guess else "")]
     return (hand.earliest if name == "not_before" else hand.latest), value, []
 
 
-def _date_events(events: list[ResolvedEvent]) -> list[Problem]:
+def _date_events(events: list[ResolvedEvent], roots: Roots) -> list[Problem]:
     problems: list[Problem] = []
     # First the events dated by themselves, then those relative to an anchor, then bounds.
     plain = [e for e in events if not e.annotation.anchor]
@@ -353,6 +573,8 @@ def _date_events(events: list[ResolvedEvent]) -> list[Problem]:
         item.dating, found = _date_expression(item, event.date_text, event.date,
                                               event.date_note, "", None)
         problems += found
+        if found:
+            roots.left_out(event, found[0], item.case_id or "")
     same_source_bounds = {}
     for item in plain:
         if item.dating:
@@ -365,13 +587,23 @@ def _date_events(events: list[ResolvedEvent]) -> list[Problem]:
         if anchor is None and (*item.scope, event.anchor) in key_bounds:
             lo, hi = key_bounds[(*item.scope, event.anchor)]
             anchor = Dating(lo, hi, "day", "anchor_across_sources", "")
+        if anchor is None and roots.key((*item.scope, event.anchor)):
+            root = roots.key((*item.scope, event.anchor))
+            roots.stop(root, f"{{n}} event{{s}} anchored on {event.anchor!r} not dated "
+                       f"({{places}}): " + roots.why(root, f"event {event.anchor!r}"), event)
+            roots.left_out(event, root, item.case_id or "")
+            continue
         if anchor is None:
+            guess = did_you_mean(event.anchor, _keys_of(plain, item.scope))
             problems.append(event.problem("anchor", f"no dated event {event.anchor!r} in this "
-                                          "case to anchor on"))
+                                          "case to anchor on",
+                                          f"did you mean {guess!r}?" if guess else ""))
             continue
         item.dating, found = _date_expression(item, event.date_text, event.date,
                                               event.date_note, "", anchor)
         problems += found
+        if found:
+            roots.left_out(event, found[0], item.case_id or "")
     key_bounds = _key_bounds(events)
     attacks = _attack_bounds(events, conservative=False)
     for item in events:
@@ -383,12 +615,15 @@ def _date_events(events: list[ResolvedEvent]) -> list[Problem]:
         attack = attacks.get(item.case_id) if item.case_id else None
         if event.type == "intrusion":  # it precedes the attack: bounded above by it
             earliest, lo_label, found = _bound(item, "not_before", key_bounds, None,
-                                               "lower bound")
-            latest, hi_label, more = _bound(item, "not_after", key_bounds, attack, "attack")
+                                               "lower bound", roots, events)
+            latest, hi_label, more = _bound(item, "not_after", key_bounds, attack, "attack",
+                                            roots, events)
         else:
-            earliest, lo_label, found = _bound(item, "not_before", key_bounds, attack, "attack")
+            earliest, lo_label, found = _bound(item, "not_before", key_bounds, attack, "attack",
+                                               roots, events)
             latest, hi_label, more = _bound(item, "not_after", key_bounds,
-                                            item.source.publication.latest, "publication")
+                                            item.source.publication.latest, "publication",
+                                            roots, events)
         problems += found + more
         if earliest is not None and latest is not None:
             if earliest > latest:
@@ -446,8 +681,8 @@ def _check_rules(events: list[ResolvedEvent]) -> list[Problem]:
     return problems
 
 
-def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: set[str],
-                    scan: ExpressionScan) -> tuple[list[dict], list[Problem]]:
+def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: dict[str, Problem],
+                    scan: ExpressionScan, roots: Roots) -> tuple[list[dict], list[Problem]]:
     """Every date expression in a stored text is annotated or dismissed; returns dismissals."""
     problems, dismissed_rows = [], []
     # The annotated spans of each source, gathered once (not once per file).
@@ -477,6 +712,10 @@ def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: set[str],
             dismissed_rows.append({"source_id": source.source_id, "text": source.text[span[0]:span[1]],
                                    "text_start": span[0], "text_end": span[1], "reason": item.reason})
         if source.source_id in skip:
+            roots.notes.append(Consequence(
+                skip[source.source_id], f"the coverage of {source.meta.get('text_file')} (every "
+                "date expression annotated or dismissed) is checked once its events pass",
+                (file.file,)))
             continue
         checked.append((file, source, covered))
     found_spans = scan.spans()
@@ -648,6 +887,7 @@ class Tables:
     dismissed: pd.DataFrame
     derived: Derived | None = None
     rendered_csv: dict[str, bytes] = field(default_factory=dict, repr=False)
+    warnings: list[Problem] = field(default_factory=list)  # see helpers.lint
 
     def primary(self) -> dict[str, pd.DataFrame]:
         return {"events": self.events, "cases": self.cases, "sources": self.sources,
@@ -665,7 +905,7 @@ class Tables:
         return self.derived.case_timeline
 
 
-def _check_stage_overrides(raw: Raw, events: list[ResolvedEvent]) -> list[Problem]:
+def _check_stage_overrides(raw: Raw, events: list[ResolvedEvent], roots: Roots) -> list[Problem]:
     """An annotator's stage names an event of the case of the stage's type."""
     types = {(e.case_id, e.annotation.event_key): e.annotation.type for e in events}
     deadlines = {(e.case_id, e.annotation.event_key) for e in events
@@ -675,6 +915,13 @@ def _check_stage_overrides(raw: Raw, events: list[ResolvedEvent]) -> list[Proble
         for item in case.stage_overrides:
             wanted = STAGE_EVENT_TYPES[item.stage]
             found = types.get((case.case_id, item.event_key))
+            root = roots.key(("case", case.case_id, item.event_key))
+            if found is None and root is not None:
+                roots.notes.append(Consequence(root, f"stage {item.stage} of case "
+                                               f"{case.case_id} (cases.yaml:{item.line}) not "
+                                               f"checked: it names {item.event_key!r}",
+                                               ("data/raw/cases.yaml",)))
+                continue
             if found != wanted or (item.stage == "deadline" and
                                    (case.case_id, item.event_key) not in deadlines):
                 keys = sorted(k for (c, k), t in types.items()
@@ -723,23 +970,24 @@ def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
 
 def _build_tables(raw: Raw, scan: ExpressionScan) -> Tables:
     problems = list(raw.problems)
-    events, found = _link_events(raw)
+    roots = Roots()
+    events, found = _link_events(raw, roots)
     problems += found
-    # Sources whose evidence cannot all be located: their coverage would be misreported.
-    unlocated_sources = {f.source_id for f in raw.files if not all(e.is_valid for e in f.events)}
     for item in events:
         found = _check_evidence(item)
         problems += found
         if found:
-            unlocated_sources.add(item.source.source_id)
+            # Its evidence cannot all be located: the text's coverage would be misreported.
+            roots.texts.setdefault(item.source.source_id, found[0])
     problems += _check_evidence_of_invalid_events(raw)
-    problems += _date_events(events)
+    problems += _date_events(events, roots)
     problems += _check_rules(events)
-    dismissed_rows, found = _check_coverage(raw, events, unlocated_sources, scan)
+    dismissed_rows, found = _check_coverage(raw, events, roots.texts, scan, roots)
     problems += found
-    problems += _check_stage_overrides(raw, events)
+    problems += _check_stage_overrides(raw, events, roots)
+    warnings = event_warnings(events, problems)
     if problems:
-        raise DatasetError(problems)
+        raise DatasetError(problems, roots.consequences(), warnings)
     event_rows = sorted((_event_row(e) for e in events),
                         key=lambda r: (r["case_id"] == "", r["case_id"], r["date_earliest"],
                                        r["event_id"]))
@@ -766,17 +1014,19 @@ def _build_tables(raw: Raw, scan: ExpressionScan) -> Tables:
                                 columns=["source_id", "text", "text_start", "text_end", "reason"])
     dismissed_df = dismissed_df.sort_values(["source_id", "text_start"], ignore_index=True)
     tables = Tables(events_df, cases_df, sources_df, groups_df, _stage_overrides_frame(raw),
-                    dismissed_df)
+                    dismissed_df, warnings=warnings)
     tables.derived = derive_from(tables)
     return tables
 
 
 def validate(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> list[Problem]:
-    """Every problem in data/raw, without writing anything."""
+    """Every problem in data/raw, without writing anything; and, in each file whose content
+    a problem elsewhere stops from being checked, a line that says so (a source's view then
+    does not look clean while its events wait for an invalid case)."""
     try:
         build_tables(raw_dir, root)
     except DatasetError as err:
-        return err.problems
+        return err.problems + sorted({p for c in err.consequences for p in c.located()})
     return []
 
 
@@ -801,17 +1051,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output folder")
     parser.add_argument("--check", action="store_true",
                         help="validate only; write nothing")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail on warnings too (see helpers.lint), and write nothing")
     args = parser.parse_args(argv)
     root = args.raw.resolve().parents[1]
     try:
-        if args.check:
-            tables = build_tables(args.raw.resolve(), root)
-        else:
-            tables = build(args.raw.resolve(), args.out.resolve(), root)
+        tables = build_tables(args.raw.resolve(), root)
+        if args.strict and tables.warnings:
+            raise DatasetError([], warnings=tables.warnings)
+        if not args.check:
+            write_tables(tables, args.out.resolve(), args.raw.resolve())
     except DatasetError as err:
         print(err.render(), file=sys.stderr)
+        if args.strict and err.warnings and not err.problems:
+            print("--strict: warnings fail the build.", file=sys.stderr)
         print("Nothing was written; the previous dataset is unchanged.", file=sys.stderr)
         return 1
+    if tables.warnings:
+        print(render_report([], warnings=tables.warnings), file=sys.stderr)
     action = "checked" if args.check else f"written to {args.out}"
     derived = tables.derived
     print(f"{len(tables.events)} events, {len(tables.cases)} cases, "

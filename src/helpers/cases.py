@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem
 from .sources import SLUG
+from .suggest import field_problems, unknown_hint
 from .vocab import FACILITY_KINDS, INCIDENT_KINDS, STAGES
 from .yamlio import LocatedDict, load_yaml
 
@@ -62,16 +63,12 @@ def _records(path: Path, root: Path, kind: str) -> tuple[list[LocatedDict], list
 def _check_fields(record: LocatedDict, display: str, allowed: tuple, required: tuple,
                   id_field: str) -> list[Problem]:
     kind = id_field.removesuffix("_id")
-    problems = []
-    for name in record:
-        if name not in allowed:
-            problems.append(Problem(display, record.line_of(name), str(record.get(id_field) or ""),
-                                    str(name), "unknown field", "allowed: " + ", ".join(allowed),
-                                    kind))
-    for name in required:
-        if record.get(name) in (None, ""):
-            problems.append(Problem(display, record.line, str(record.get(id_field) or ""), name,
-                                    "missing required field", kind=kind))
+    record_id = str(record.get(id_field) or "")
+    problems = field_problems(
+        record, required, allowed,
+        lambda name, message: Problem(display, record.line, record_id, name, message, kind=kind),
+        lambda name, hint: Problem(display, record.line_of(name), record_id, name,
+                                   "unknown field", hint, kind))
     value = record.get(id_field)
     if isinstance(value, str) and not SLUG.match(value):
         problems.append(Problem(display, record.line_of(id_field), value, id_field,
@@ -98,8 +95,21 @@ def load_groups(raw_dir: Path, root: Path) -> tuple[dict[str, Group], list[Probl
     return groups, problems
 
 
-def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group]
+def group_hint(value: str, groups: dict[str, Group]) -> str:
+    """A group named by its name or an alias points to its id; else "did you mean"."""
+    aliases = {a.casefold(): g.group_id for g in groups.values() for a in (g.name, *g.aliases)}
+    if str(value).casefold() in aliases:
+        return f"{value!r} is an alias of {aliases[str(value).casefold()]!r}: use the group id"
+    return unknown_hint(value, sorted(groups), "known groups",
+                        many="the {n} groups of data/raw/groups.yaml (add it there if new)")
+
+
+def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group],
+               invalid_groups: frozenset[str] = frozenset(), groups_unknown: bool = False
                ) -> tuple[dict[str, Case], list[Problem]]:
+    """The valid cases. A group that exists but is itself invalid (`invalid_groups`), or any
+    group when groups.yaml cannot be read (`groups_unknown`), is not a problem of the cases
+    naming it: the group's own problem is the one to fix."""
     path = raw_dir / "cases.yaml"
     display = str(path.relative_to(root))
     records, problems = _records(path, root, "case")
@@ -116,12 +126,12 @@ def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group]
         if kind and kind not in FACILITY_KINDS:
             found.append(Problem(display, record.line_of("facility_kind"), case_id,
                                  "facility_kind", f"unknown facility kind {kind!r}",
-                                 "allowed: " + ", ".join(FACILITY_KINDS), "case"))
+                                 unknown_hint(kind, FACILITY_KINDS), "case"))
         incident = record.get("incident_kind")
         if incident and incident not in INCIDENT_KINDS:
             found.append(Problem(display, record.line_of("incident_kind"), case_id,
                                  "incident_kind", f"unknown incident kind {incident!r}",
-                                 "allowed: " + ", ".join(INCIDENT_KINDS), "case"))
+                                 unknown_hint(incident, INCIDENT_KINDS), "case"))
         # An empty list is an unattributed case; a missing one is a mistake.
         case_groups = record.get("groups")
         if not isinstance(case_groups, list) or not all(isinstance(g, str) for g in case_groups):
@@ -130,10 +140,10 @@ def load_cases(raw_dir: Path, root: Path, groups: dict[str, Group]
                                  kind="case"))
             case_groups = []
         for group in case_groups:
-            if group not in groups:
+            if group not in groups and group not in invalid_groups and not groups_unknown:
                 found.append(Problem(display, record.line_of("groups"), case_id, "groups",
-                                     f"unknown group {group!r}",
-                                     "known groups: " + ", ".join(sorted(groups)), "case"))
+                                     f"unknown group {group!r}", group_hint(group, groups),
+                                     "case"))
         try:
             ZoneInfo(str(record.get("timezone")))
         except (ZoneInfoNotFoundError, ValueError):
@@ -175,7 +185,7 @@ def _stage_overrides(record: LocatedDict, display: str, case_id: str
         if item["stage"] not in STAGES:
             problems.append(Problem(display, at, case_id, "stages.stage",
                                     f"unknown stage {item['stage']!r}",
-                                    "allowed: " + ", ".join(STAGES), "case"))
+                                    unknown_hint(item["stage"], STAGES), "case"))
             continue
         if item["stage"] in seen:
             problems.append(Problem(display, at, case_id, "stages.stage",

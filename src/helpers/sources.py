@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .errors import Problem
+from .suggest import field_problems, unknown_hint
 from .vocab import LANGUAGES, PUBLISHED_QUALIFIERS
 from .yamlio import LocatedDict, load_yaml
 
@@ -78,15 +79,11 @@ def load_source(meta_path: Path, root: Path) -> tuple[Source | None, list[Proble
         return None, problems
     if not isinstance(data, LocatedDict):
         return None, [Problem(display, message="a source file must be a mapping of fields")]
-    for field in REQUIRED_FIELDS:
-        if data.get(field) in (None, ""):
-            problems.append(Problem(display, data.line, field=field,
-                                    message="missing required field"))
-    for field in data:
-        if field not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
-            problems.append(Problem(display, data.line_of(field), field=str(field),
-                                    message="unknown field",
-                                    hint="allowed: " + ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)))
+    problems += field_problems(
+        data, REQUIRED_FIELDS, REQUIRED_FIELDS + OPTIONAL_FIELDS,
+        lambda name, message: Problem(display, data.line, field=name, message=message),
+        lambda name, hint: Problem(display, data.line_of(name), field=name,
+                                   message="unknown field", hint=hint))
     source_id = data.get("source_id")
     if source_id and source_id != meta_path.stem:
         problems.append(Problem(display, data.line_of("source_id"), field="source_id",
@@ -94,13 +91,13 @@ def load_source(meta_path: Path, root: Path) -> tuple[Source | None, list[Proble
     if data.get("language") and data["language"] not in LANGUAGES:
         problems.append(Problem(display, data.line_of("language"), field="language",
                                 message=f"unknown language {data['language']!r}",
-                                hint="allowed: " + ", ".join(LANGUAGES)))
+                                hint=unknown_hint(data["language"], LANGUAGES)))
     qualifier = data.get("published_qualifier")
     if qualifier and qualifier not in PUBLISHED_QUALIFIERS:
         problems.append(Problem(display, data.line_of("published_qualifier"),
                                 field="published_qualifier",
                                 message=f"unknown qualifier {qualifier!r}",
-                                hint="allowed: " + ", ".join(PUBLISHED_QUALIFIERS)))
+                                hint=unknown_hint(qualifier, PUBLISHED_QUALIFIERS)))
     if qualifier == "unknown" and data.get("published") is not None:
         problems.append(Problem(display, data.line_of("published"), field="published",
                                 message="a date is given but published_qualifier is 'unknown'"))

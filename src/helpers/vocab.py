@@ -75,6 +75,12 @@ LANGUAGES = ("fr", "en")
 EXCEPTABLE_RULES: dict[str, str] = {
     "chronology": "Claim, ultimatum, leak, crisis plan, care disruption and recovery not before the attack; an intrusion not after it; a deadline not before its issue.",
     "after_publication": "No event dated after its source's publication.",
+    # Warnings (helpers.lint): an exception says the annotation is right as it stands.
+    "date_text_language": "Warning: a date_text marked verbatim on a French source but written "
+                          "in ISO form or in English.",
+    "paraphrase_language": "Warning: a paraphrase or summary that reads as French.",
+    "reporting_date": "Warning: a leak or claim dated by the source's reporting verb (the day "
+                      "of its report rather than of the event).",
 }
 
 # The stages of an attack, in order: each is the event of a type that stands for it in a case
@@ -103,4 +109,22 @@ DELAY_FLAGS: dict[str, str] = {
     "negative": "The later stage is dated before the earlier one (best_days below 0): kept, "
                 "with both dates in the reason.",
     "imprecise": "An end is dated only to a week, month or year: the range is wide.",
+}
+
+# French words an annotator reading French sources may type for an event type or a status:
+# the "did you mean" of an error message points to the vocabulary's term.
+SYNONYMS: dict[str, str] = {
+    "intrusion": "intrusion", "acces-initial": "intrusion",
+    "attaque": "attack", "cyberattaque": "attack", "chiffrement": "attack",
+    "encryption": "attack", "divulgation": "disclosure", "annonce": "disclosure",
+    "communique": "disclosure", "plan-blanc": "crisis_plan", "deprogrammation": "care_disruption",
+    "plainte": "complaint", "enquete": "investigation", "rancon": "ransom_demand",
+    "demande-de-rancon": "ransom_demand", "ransom": "ransom_demand",
+    "revendication": "claim", "fuite": "leak", "publication": "leak",
+    "redemarrage": "first_recovery", "recovery": "first_recovery",
+    "retour-a-la-normale": "return_to_normal", "operation-de-police": "police_action",
+    "takedown": "police_action", "relance": "relaunch",
+    "attackers": "claimed_by_attackers", "victime": "stated_by_victim",
+    "victim": "stated_by_victim", "outlet": "reported_by_outlet", "media": "reported_by_outlet",
+    "authorities": "confirmed_by_authorities", "autorites": "confirmed_by_authorities",
 }

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 import zipfile
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import yaml
 
 from ..dataset import load_dataset
 from ..paths import PROCESSED_DIR, PROJECT_ROOT
+from ..version import ReleaseError, released_version
 from .common import BUILD_DIR, ExportError, package_info, write_atomic
 
 DEFAULT_DIR = BUILD_DIR / "release"
@@ -46,11 +46,15 @@ def release_files(processed_dir: Path = PROCESSED_DIR,
     info = package_info(processed_dir, root)
     citation = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
     changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
-    latest = re.search(r"^## (\S+)", changelog, re.MULTILINE)
+    try:  # the latest released entry: an "Unreleased" one at the top is not a version
+        released = released_version(changelog)
+    except ReleaseError as err:
+        raise ExportError(str(err)) from err
     versions = {"datapackage.json": info.version, "CITATION.cff": str(citation.get("version")),
-                "CHANGELOG.md": latest.group(1) if latest else None}
+                "CHANGELOG.md": released}
     if len(set(versions.values())) != 1:
-        raise ExportError(f"versions disagree: {versions}; bump them together")
+        raise ExportError(f"versions disagree: {versions}; bump them together "
+                          "(python -m helpers.version)")
     load_dataset(processed_dir)  # the package loads, typed, before it is released
     files = {}
     for resource in info.resources:
