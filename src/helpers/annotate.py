@@ -456,10 +456,15 @@ class SourceState:
         cases = Counter(e.annotation.case for e in self.checked.events if e.annotation.case)
         if cases:
             return cases.most_common(1)[0][0]
-        first = self.source_id.split("-")[0]
-        matches = [c for c in sorted(self.checked.raw.cases) if c.split("-")[0] == first
-                   or first in c.split("-")]
-        return matches[0] if matches else None
+        # A new source: the case whose words ("cannes", "les-bluets") are in its id.
+        words = set(self.source_id.split("-"))
+        scored = []
+        for case in sorted(self.checked.raw.cases):
+            names = [w for w in case.split("-") if not w.isdigit()]
+            if names and names[0] in words:
+                found = sum(w in words for w in names)
+                scored.append((found, found - len(names), case))
+        return max(scored)[2] if scored else None
 
 
 def source_state(source_id: str, raw_dir: Path = RAW_DIR) -> SourceState:
