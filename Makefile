@@ -54,8 +54,10 @@ test: setup
 test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 -m "not integration"
 
+# JupyterLab on the project: --allow-root when run as root (as the set-up is), a free port
+# from 8888 (or LAB_PORT), and the URL to open printed once it answers (helpers.lab).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=.
+	$(PY) -m helpers.lab $(LAB_ARGS)
 
 bench: setup data
 	$(PY) bench/run.py
