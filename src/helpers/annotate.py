@@ -363,6 +363,7 @@ class Checked:
     dismissed: list[dict]
     problems: list[Problem]
     coverage: list[Problem]
+    consequences: list = field(default_factory=list)  # what the problems stop from checking
 
     @property
     def source(self):
@@ -373,33 +374,21 @@ class Checked:
         return next((f for f in self.raw.files if f.source_id == self.source_id), None)
 
     def all_problems(self) -> list[Problem]:
-        return sorted(set(self.problems + self.coverage))
+        """As ``helpers.build.validate`` lists them: the problems, and in each file a line
+        for what a problem elsewhere stops from being checked."""
+        located = {p for c in self.consequences for p in c.located()}
+        return sorted(set(self.problems + self.coverage) | located)
 
 
 def check(raw: build.Raw, source_id: str, scan=None) -> Checked:
-    """The build's checks on `raw` (the steps of ``helpers.build.build_tables``), without
-    raising: coverage is checked for `source_id` only (or as `scan` says)."""
-    problems = list(raw.problems)
-    events, found = build._link_events(raw)
-    problems += found
-    unlocated = {f.source_id for f in raw.files if not all(e.is_valid for e in f.events)}
-    for item in events:
-        found = build._check_evidence(item)
-        problems += found
-        if found:
-            unlocated.add(item.source.source_id)
-    problems += build._check_evidence_of_invalid_events(raw)
-    problems += build._date_events(events)
-    problems += build._check_rules(events)
-    dismissed, found = build._check_coverage(raw, events, unlocated, _NoScan())
-    problems += found
-    problems += build._check_stage_overrides(raw, events)
+    """The build's checks on `raw` (``helpers.build.check``), without raising: coverage is
+    checked for `source_id` only (or as `scan` says), and kept apart from the problems."""
     scan = scan if scan is not None else _OneSourceScan(raw.sources.get(source_id))
-    _, with_coverage = build._check_coverage(raw, events, unlocated, scan)
-    coverage = list((Counter(with_coverage) - Counter(found)).elements())
-    mine = [e for e in events if e.source.source_id == source_id]
-    return Checked(raw, source_id, mine, [d for d in dismissed if d["source_id"] == source_id],
-                   problems, coverage)
+    found = build.check(raw, scan)
+    mine = [e for e in found.events if e.source.source_id == source_id]
+    return Checked(raw, source_id, mine,
+                   [d for d in found.dismissed_rows if d["source_id"] == source_id],
+                   found.problems, found.unaccounted, found.consequences)
 
 
 def _load_raw(raw_dir: Path, source_id: str | None = None, candidate: str | None = None):
@@ -475,7 +464,7 @@ def source_state(source_id: str, raw_dir: Path = RAW_DIR) -> SourceState:
     raw = _load_raw(raw_dir)
     checked = check(raw, source_id)
     source = raw.sources.get(source_id)
-    rows = [build._event_row(item) for item in checked.events]
+    rows = [build.event_row(item) for item in checked.events]
     expressions = []
     if source is not None and source.has_text and source.publication.reference is not None:
         expressions = dates.find_expressions(source.text, source.publication.reference,

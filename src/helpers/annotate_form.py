@@ -447,9 +447,9 @@ class AnnotationForm:
         self.f["not_after"].options = list(keys)
 
     def _all_events(self):
-        from .build import _link_events
+        from .build import linked_events
 
-        return _link_events(self.state.checked.raw)[0]
+        return linked_events(self.state.checked.raw)
 
     # --- filling the form ---------------------------------------------------------------
 

@@ -315,6 +315,11 @@ def _link_events(raw: Raw, roots: Roots) -> tuple[list[ResolvedEvent], list[Prob
 
 # --- evidence ---------------------------------------------------------------------------
 
+def linked_events(raw: Raw) -> list[ResolvedEvent]:
+    """The events of data/raw whose references hold (cases, sources, groups)."""
+    return _link_events(raw, Roots())[0]
+
+
 def _locate(needle: str, text: str, occurrence: int | None) -> tuple[tuple[int, int] | None, str]:
     spans = quotes.find_all(needle, text)
     if not spans:
@@ -682,8 +687,10 @@ def _check_rules(events: list[ResolvedEvent]) -> list[Problem]:
 
 
 def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: dict[str, Problem],
-                    scan: ExpressionScan, roots: Roots) -> tuple[list[dict], list[Problem]]:
-    """Every date expression in a stored text is annotated or dismissed; returns dismissals."""
+                    scan: ExpressionScan, roots: Roots
+                    ) -> tuple[list[dict], list[Problem], list[Problem]]:
+    """Every date expression in a stored text is annotated or dismissed: the dismissals,
+    the problems of the dismissals, and the expressions left unaccounted for."""
     problems, dismissed_rows = [], []
     # The annotated spans of each source, gathered once (not once per file).
     checked: list[tuple[AnnotationFile, Source, list]] = []
@@ -719,15 +726,16 @@ def _check_coverage(raw: Raw, events: list[ResolvedEvent], skip: dict[str, Probl
             continue
         checked.append((file, source, covered))
     found_spans = scan.spans()
+    unaccounted = []
     for file, source, covered in checked:
         for start, end in found_spans.get(source.source_id, []):
             if not any(a < end and start < b for a, b in covered):
-                problems.append(Problem(
+                unaccounted.append(Problem(
                     file.file, 0, field="dismissed",
                     message=f"date expression {source.text[start:end]!r} at offset {start} is "
                     "neither annotated nor dismissed",
                     hint="annotate the event it dates, or dismiss it with a reason"))
-    return dismissed_rows, problems
+    return dismissed_rows, problems, unaccounted
 
 
 PARALLEL_SCAN_TEXTS = 200  # below this, starting worker processes costs more than it saves
@@ -801,7 +809,7 @@ def _time_of_day(dating: Dating | None) -> str:
     return dating.value.split("T", 1)[1]
 
 
-def _event_row(item: ResolvedEvent) -> dict:
+def event_row(item: ResolvedEvent) -> dict:
     event, dating, deadline = item.annotation, item.dating, item.deadline
     deadline_raw = event.deadline or {}
     quote = item.source.text[item.quote_span[0]:item.quote_span[1]] if item.quote_span else ""
@@ -968,7 +976,26 @@ def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Tables:
         scan.close()
 
 
-def _build_tables(raw: Raw, scan: ExpressionScan) -> Tables:
+@dataclass
+class Checked:
+    """What every check of the build found in data/raw (nothing raised)."""
+
+    events: list[ResolvedEvent]
+    problems: list[Problem]        # the root problems, coverage apart
+    unaccounted: list[Problem]     # date expressions of stored texts neither annotated nor dismissed
+    consequences: list            # what the problems stop from being checked
+    warnings: list[Problem]
+    dismissed_rows: list[dict]
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        return self.problems + self.unaccounted
+
+
+def check(raw: Raw, scan) -> Checked:
+    """Every check of the build, in its order, on data/raw as loaded; `scan` gives the date
+    expressions of the stored texts (an ExpressionScan, or any object with `spans()`).
+    Used by the build and by notebook 01's form, so that both check alike."""
     problems = list(raw.problems)
     roots = Roots()
     events, found = _link_events(raw, roots)
@@ -982,13 +1009,20 @@ def _build_tables(raw: Raw, scan: ExpressionScan) -> Tables:
     problems += _check_evidence_of_invalid_events(raw)
     problems += _date_events(events, roots)
     problems += _check_rules(events)
-    dismissed_rows, found = _check_coverage(raw, events, roots.texts, scan, roots)
+    dismissed_rows, found, unaccounted = _check_coverage(raw, events, roots.texts, scan, roots)
     problems += found
     problems += _check_stage_overrides(raw, events, roots)
-    warnings = event_warnings(events, problems)
-    if problems:
-        raise DatasetError(problems, roots.consequences(), warnings)
-    event_rows = sorted((_event_row(e) for e in events),
+    warnings = event_warnings(events, problems + unaccounted)
+    return Checked(events, problems, unaccounted, roots.consequences(), warnings,
+                   dismissed_rows)
+
+
+def _build_tables(raw: Raw, scan: ExpressionScan) -> Tables:
+    checked = check(raw, scan)
+    events, warnings, dismissed_rows = checked.events, checked.warnings, checked.dismissed_rows
+    if checked.all_problems:
+        raise DatasetError(checked.all_problems, checked.consequences, warnings)
+    event_rows = sorted((event_row(e) for e in events),
                         key=lambda r: (r["case_id"] == "", r["case_id"], r["date_earliest"],
                                        r["event_id"]))
     events_df = pd.DataFrame(event_rows)
