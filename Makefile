@@ -6,7 +6,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-stamp
 RAW := $(shell find data/raw -type f 2>/dev/null | sort)
-HELPERS := $(shell find src/helpers -name '*.py' 2>/dev/null | sort)
+# The code each product depends on (docs/architecture.md): the dataset on the stages up to
+# derive, the pipeline and the writer; the reports on the dataset, the notebooks and the
+# code that draws and renders. Editing a figure re-renders the reports, not the dataset.
+code_of = $(shell find $(addprefix src/helpers/,$(1)) -type f \( -name '*.py' -o -name '*.yaml' \) 2>/dev/null | sort)
+DATASET_CODE := $(call code_of,core raw resolution build derive pipeline.py publish/package.py publish/readme.py)
+REPORTS_CODE := $(call code_of,core derive present publish)
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+PROCESSED := data/processed/datapackage.json
 
 .PHONY: all setup data reports test test-fast lab bench clean-reports check version
 
@@ -26,26 +33,29 @@ $(SYSTEM_STAMP): scripts/install-system-deps.sh
 setup: $(STAMP) $(SYSTEM_STAMP)
 
 # The processed dataset depends on every raw file and on the code that builds it.
-data/processed/datapackage.json: $(STAMP) $(RAW) $(HELPERS)
-	$(PY) -m helpers.build
-	$(PY) -m helpers.readme
+$(PROCESSED): $(STAMP) $(RAW) $(DATASET_CODE)
+	$(PY) -m helpers build
+	$(PY) -m helpers readme
 
-data: data/processed/datapackage.json
+data: $(PROCESSED)
 
-# `make check STRICT=1` fails on warnings too (helpers.lint), not only on problems.
+# `make check STRICT=1` fails on warnings too (helpers.build.lint), not only on problems.
 check: $(STAMP)
-	$(PY) -m helpers.build --check $(if $(STRICT),--strict)
+	$(PY) -m helpers build --check $(if $(STRICT),--strict)
 
 # `make version VERSION=0.4.0`: the CHANGELOG's "Unreleased" entry becomes 0.4.0, and
 # dataset.yaml and CITATION.cff follow; then the data package is rebuilt with the version.
 version: $(STAMP)
 	test -n "$(VERSION)" || { echo "usage: make version VERSION=0.4.0"; exit 1; }
-	$(PY) -m helpers.version $(VERSION)
-	$(PY) -m helpers.build
-	$(PY) -m helpers.readme
+	$(PY) -m helpers version $(VERSION)
+	$(PY) -m helpers build
+	$(PY) -m helpers readme
 
-reports: setup data
-	$(PY) -m helpers.reports
+# Every report, with reports/index.html (written last) as the file that stands for them.
+reports/index.html: $(STAMP) $(SYSTEM_STAMP) $(PROCESSED) $(NOTEBOOKS) $(REPORTS_CODE)
+	$(PY) -m helpers reports
+
+reports: reports/index.html
 
 # The whole suite (CI runs it); test-fast leaves out notebooks, kernels, reports and browsers.
 test: setup
@@ -57,7 +67,7 @@ test-fast: $(STAMP)
 # JupyterLab on the project: --allow-root when run as root (as the set-up is), a free port
 # from 8888 (or LAB_PORT), and the URL to open printed once it answers (helpers.lab).
 lab: $(STAMP)
-	$(PY) -m helpers.lab $(LAB_ARGS)
+	$(PY) -m helpers lab $(LAB_ARGS)
 
 bench: setup data
 	$(PY) bench/run.py
@@ -72,11 +82,11 @@ SERVE_HOST ?= 127.0.0.1
 SERVE_PORT ?= 8001
 
 serve: $(STAMP) data
-	$(PY) -m helpers.serve --host $(SERVE_HOST) --port $(SERVE_PORT)
+	$(PY) -m helpers serve --host $(SERVE_HOST) --port $(SERVE_PORT)
 
 exports: $(STAMP) data
-	$(PY) -m helpers.export stix
-	$(PY) -m helpers.export timelinejs
+	$(PY) -m helpers export stix
+	$(PY) -m helpers export timelinejs
 
 release: $(STAMP) data
-	$(PY) -m helpers.export release
+	$(PY) -m helpers export release

@@ -1,4 +1,4 @@
-"""Compare helpers.dates with plain dateparser on the expression tables and the seed texts.
+"""Compare helpers.resolution.dates with plain dateparser on the expression tables and the seed texts.
 
 Run: python bench/bench_dates.py
 Prints accuracy and median time per call; asserts nothing (timings vary by machine).
@@ -19,14 +19,15 @@ from zoneinfo import ZoneInfo
 import dateparser
 from dateparser.search import search_dates
 
-from helpers import dates, dates_context
-from helpers.dates import (
+from helpers.resolution import context as dates_context
+from helpers.resolution import dates
+from helpers.resolution.dates import (
+    _WORD_START,
     DateContext,
     DateResolutionError,
     _find_expressions_exhaustive,
-    _start_candidates,
-    _WORD_START,
     _normalize,
+    _start_candidates,
     find_expressions,
     resolve,
 )

@@ -1,6 +1,6 @@
 """Profiles (pyinstrument) of the steps bench/run.py measures, to explain a missed target.
 
-    python bench/profile_steps.py build  --cases 1000        # helpers.build.build, in process
+    python bench/profile_steps.py build  --cases 1000        # helpers.pipeline.build, in process
     python bench/profile_steps.py kernel --cases 100         # notebook 04 as the kernel runs it
     python bench/profile_steps.py nbconvert --cases 100      # executed notebook -> offline HTML
     python bench/profile_steps.py draw --cases 1000          # DevTools CPU profile of the draw
@@ -33,7 +33,7 @@ def dataset(cases: int, root: Path | None) -> Path:
         root = Path(tempfile.mkdtemp(prefix=f"hrt-profile-{cases}-"))
     if not (root / "data" / "processed" / "datapackage.json").exists():
         save_expressions(generate(root, cases), root / "expressions.json")
-        from helpers.build import build
+        from helpers.pipeline import build
 
         build(root / "data" / "raw", root / "data" / "processed", root)
     return root
@@ -42,7 +42,7 @@ def dataset(cases: int, root: Path | None) -> Path:
 def profile_build(root: Path, options: dict) -> str:
     from pyinstrument import Profiler
 
-    from helpers.build import build
+    from helpers.pipeline import build
 
     profiler = Profiler()
     profiler.start()
@@ -92,7 +92,7 @@ def profile_nbconvert(root: Path, options: dict) -> str:
     import nbformat
     from pyinstrument import Profiler
 
-    from helpers.offline import nav_bar, notebook_to_html
+    from helpers.publish.offline import nav_bar, notebook_to_html
 
     executed = _executed(root)
     profiler = Profiler()
@@ -110,7 +110,6 @@ def profile_draw(root: Path, options: dict) -> str:
     import collections
 
     from playwright.sync_api import sync_playwright
-
     from run import CHROMIUM, CHROMIUM_ARGS, DRAWN
 
     html = root / "compare.html"

@@ -6,11 +6,11 @@
 For each size it writes a synthetic raw dataset (bench/synthetic_raw.py) in a temporary
 folder, then measures, each run in a fresh Python process:
 
-1. build: ``helpers.build.build(raw, out, root)`` (load, validate, resolve, check, write);
-2. resolve: ``helpers.dates.resolve`` over every date expression of the dataset (event
+1. build: ``helpers.pipeline.build(raw, out, root)`` (load, validate, resolve, check, write);
+2. resolve: ``helpers.resolution.dates.resolve`` over every date expression of the dataset (event
    dates, deadlines, the English renderings of citation-only sources);
 3. render: the all-cases comparison report (notebooks/04, ``case_ids=None``) through
-   ``helpers.reports.run_one`` (papermill, then nbconvert to offline HTML), with
+   ``helpers.publish.reports.run_one`` (papermill, then nbconvert to offline HTML), with
    HRT_PROCESSED_DIR pointing at the synthetic processed folder, in a worker whose kernel is
    warm as in ``make reports`` (an overview report first, timed apart as ``warm_up_s``);
 4. the size of that HTML;
@@ -20,10 +20,10 @@ folder, then measures, each run in a fresh Python process:
    the render also of its children (the kernel); for the draw, the renderer's JS heap.
 
 The floor is papermill on an empty notebook in a newly started kernel (one empty cell): the
-kernel start plus papermill's run, through ``helpers.reports.run_one`` so that papermill gets
+kernel start plus papermill's run, through ``helpers.publish.reports.run_one`` so that papermill gets
 the reports' own options (the empty page's nbconvert time is recorded beside it).
 
-It also times the real `make` (``python -m helpers.build`` and ``python -m helpers.reports``
+It also times the real `make` (``python -m helpers build`` and ``python -m helpers reports``
 into temporary folders), once. Prints a table of medians and the targets met or missed, and
 writes bench/results.json. Nothing in the project's own folders is written but
 bench/results.json. See bench/README.md.
@@ -77,7 +77,7 @@ def _children_cpu() -> float:
 # line: fresh imports and caches every run, and ru_maxrss that belongs to that step alone.
 
 def _child_build(args: dict) -> dict:
-    from helpers.build import build
+    from helpers.pipeline import build
 
     root = Path(args["root"])
     before = _maxrss_mb()
@@ -93,8 +93,9 @@ def _child_build(args: dict) -> dict:
 def _child_resolve(args: dict) -> dict:
     from datetime import date
 
-    from helpers import dates
     from synthetic_raw import load_expressions
+
+    from helpers.resolution import dates
 
     items = []
     for e in load_expressions(Path(args["expressions"])):
@@ -146,8 +147,8 @@ def _cell_seconds(executed: Path) -> list[dict]:
 
 def _child_render(args: dict) -> dict:
     # HRT_PROCESSED_DIR is set in this process's environment by the parent (and inherited
-    # by the kernel), before helpers.paths is imported.
-    from helpers import reports
+    # by the kernel), before helpers.core.paths is imported.
+    from helpers.publish import reports
 
     staging = Path(args["staging"])
     staging.mkdir(parents=True, exist_ok=True)
@@ -184,7 +185,7 @@ def _child_floor(args: dict) -> dict:
     papermill gets exactly the options the reports get (kernel, arguments, shutdown)."""
     import nbformat
 
-    from helpers import reports
+    from helpers.publish import reports
 
     work = Path(args["work"])
     (work / "out").mkdir(parents=True, exist_ok=True)
@@ -343,7 +344,7 @@ def machine() -> dict:
 # --------------------------------------------------------------------------- real make
 
 def _workers(stdout: str) -> int | None:
-    """The number of workers helpers.reports says it used ("... with 3 worker(s)...")."""
+    """The number of workers helpers.publish.reports says it used ("... with 3 worker(s)...")."""
     import re
 
     found = re.search(r"with (\d+) worker", stdout)
@@ -355,14 +356,14 @@ def measure_make(work: Path, log=print) -> dict:
     env = child_env()
     out = work / "make"
     start = time.perf_counter()
-    built = subprocess.run([sys.executable, "-m", "helpers.build", "--out",
+    built = subprocess.run([sys.executable, "-m", "helpers", "build", "--out",
                             str(out / "processed")], capture_output=True, text=True, env=env,
                            cwd=str(ROOT), timeout=CHILD_TIMEOUT)
     build_s = time.perf_counter() - start
     if built.returncode != 0:
-        return {"error": "helpers.build failed: " + built.stderr[-2000:]}
+        return {"error": "python -m helpers build failed: " + built.stderr[-2000:]}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "helpers.reports", "--out",
+    done = subprocess.run([sys.executable, "-m", "helpers", "reports", "--out",
                            str(out / "reports")], capture_output=True, text=True, env=env,
                           cwd=str(ROOT), timeout=CHILD_TIMEOUT)
     reports_s = time.perf_counter() - start
@@ -603,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
             results["sizes"][str(n)] = bench_size(n, work, args.runs, floor,
                                                   results["floor"]["median_cpu_s"])
         if not args.no_make:
-            print("\nreal data: python -m helpers.build + python -m helpers.reports (once)")
+            print("\nreal data: python -m helpers build + python -m helpers reports (once)")
             results["make"] = measure_make(work)
     finally:
         if args.keep is None:
@@ -624,9 +625,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     if results.get("make") and "seconds" in results["make"]:
         mk = results["make"]
-        print(f"\nReal make: helpers.build {mk['build_seconds']:.1f} s + helpers.reports "
+        print(f"\nReal make: helpers build {mk['build_seconds']:.1f} s + helpers.publish.reports "
               f"{mk['reports_seconds']:.1f} s ({mk['reports']} reports, {mk['jobs']} workers "
-              f"(helpers.reports' default); load average {mk.get('load_average', ['?'])[0]})")
+              f"(helpers.publish.reports' default); load average {mk.get('load_average', ['?'])[0]})")
     print("\nTargets:")
     if not results["targets"]:
         print("  (none applies to these sizes: they are read at 100 and 1,000 cases and on make)")

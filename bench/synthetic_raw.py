@@ -14,7 +14,7 @@ and one sentence per event whose date is written the ways the resolver reads
 ("dans la nuit du 21 au 22 octobre", "le 9 octobre dernier", "lundi 24 octobre 2022",
 "le lendemain" anchored on the attack, "vers 14 h", "au matin"...). Each stored text also has
 one duration ("depuis trois ans") that its annotation dismisses, so every expression
-`helpers.dates.find_expressions` finds is annotated or dismissed.
+`helpers.resolution.dates.find_expressions` finds is annotated or dismissed.
 
 Run ``python bench/synthetic_raw.py --cases 20 --out /tmp/synth --verify`` to write a dataset
 and check it: every date expression resolves to the intended day, and find_expressions finds
@@ -442,7 +442,7 @@ def load_expressions(path: Path) -> list[Expression]:
 
 def verify(root: Path, expressions: list[Expression]) -> list[str]:
     """Problems with a generated dataset: wrong resolutions, unannotated expressions."""
-    from helpers import dates
+    from helpers.resolution import dates
 
     problems = []
     for e in expressions:
@@ -494,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print("  " + problem)
         from helpers.build import build_tables
-        from helpers.errors import DatasetError
+        from helpers.core.errors import DatasetError
         try:
             tables = build_tables(args.out / "data" / "raw", args.out)
         except DatasetError as err:

@@ -48,7 +48,7 @@ def apply_edit(raw: Path, edit: dict | list) -> None:
             apply_edit(raw, item)
         return
     if "scaffold" in edit:
-        from helpers.new import main
+        from helpers.raw.scaffold import main
 
         assert main(["--raw", str(raw), *edit["scaffold"]]) == 0
         return
@@ -83,3 +83,28 @@ def bad_fixtures() -> list[tuple[str, dict]]:
 def mini_project(tmp_path: Path) -> Path:
     copy_raw(MINI_RAW, tmp_path)
     return tmp_path
+
+
+def synthetic_project(root: Path, n_cases: int, seed: int = 0) -> Path:
+    """bench/synthetic_raw.py's raw dataset of `n_cases` in `root`, built by the pipeline
+    into root/data/processed (the one generator of synthetic data; the real build)."""
+    import sys
+
+    sys.path.insert(0, str(TESTS.parent / "bench"))
+    try:
+        import synthetic_raw
+    finally:
+        sys.path.remove(str(TESTS.parent / "bench"))
+    from helpers.pipeline import build
+
+    synthetic_raw.generate(root, n_cases, seed=seed)
+    build(root / "data" / "raw", root / "data" / "processed", root)
+    return root / "data" / "processed"
+
+
+@pytest.fixture(scope="session")
+def synthetic_30(tmp_path_factory):
+    """A synthetic dataset of 30 cases, as loaded from its data/processed."""
+    from helpers.core.frames import load_dataset
+
+    return load_dataset(synthetic_project(tmp_path_factory.mktemp("synthetic"), 30, seed=3))

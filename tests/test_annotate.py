@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from helpers import annotate
-from helpers.build import ExpressionScan, build_tables, load_raw, validate
-
 from conftest import apply_edit, bad_fixtures
+
+from helpers.build import ExpressionScan, load_raw, validate
+from helpers.present import annotate
 
 SOURCE = "test-article"
 CATALOGUE_NAMES = [name for name, _ in bad_fixtures()]
@@ -140,7 +139,7 @@ def test_an_id_is_never_reused(raw):
 
 
 def test_published_ids_are_never_given_again(raw):
-    from helpers.build import build
+    from helpers.pipeline import build
 
     build(raw, raw.parent / "processed", raw.parents[1])
     _without(raw, DISCLOSURE)

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import annotate_form, annotation_view
-from helpers.build import build, validate
-from helpers.dataset import load_dataset
+from helpers.build import validate
+from helpers.core.frames import load_dataset
+from helpers.pipeline import build
+from helpers.present import annotate_form, annotation_view
 
 SOURCE = "test-article"
 DISCLOSURE = '''  - id: test-article-disclosure

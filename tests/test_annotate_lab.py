@@ -17,14 +17,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import test_jupyterlab as lab
 import yaml
+from conftest import BROWSER_ARGS, CHROMIUM, MINI_RAW, copy_raw, need_browser
 
 import helpers
-from helpers.build import build
-from helpers.paths import NOTEBOOKS_DIR
-
-import test_jupyterlab as lab
-from conftest import BROWSER_ARGS, CHROMIUM, MINI_RAW, copy_raw, need_browser
+from helpers.core.paths import NOTEBOOKS_DIR
+from helpers.pipeline import build
 
 pytestmark = pytest.mark.integration
 
@@ -66,9 +65,9 @@ def _project(tmp_path: Path) -> Path:
 
 
 def _check(project: Path) -> subprocess.CompletedProcess:
-    """`make check`'s command (python -m helpers.build --check) on the copy."""
+    """`make check`'s command (python -m helpers build --check) on the copy."""
     env = dict(os.environ, PYTHONPATH=str(project / "src"))
-    return subprocess.run([sys.executable, "-m", "helpers.build", "--check"], cwd=project,
+    return subprocess.run([sys.executable, "-m", "helpers", "build", "--check"], cwd=project,
                           env=env, capture_output=True, text=True, timeout=300)
 
 

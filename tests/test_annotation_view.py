@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from helpers import annotation_view as av
-from helpers.dataset import load_dataset
-from helpers.errors import Problem, UnknownIdError
+from helpers.core.errors import Problem, UnknownIdError
+from helpers.core.frames import load_dataset
+from helpers.present import annotation_view as av
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -93,7 +93,7 @@ def test_deadline_text_counts_as_annotated():
 
 
 def test_real_resolver_flags_an_expression_nobody_annotated():
-    from helpers.dates import find_expressions
+    from helpers.resolution.dates import find_expressions
 
     text = "L'hôpital a été attaqué le 16 avril 2024. Il a porté plainte le 18 avril 2024."
     reference = datetime(2024, 5, 2, 12, tzinfo=ZoneInfo("Europe/Paris"))

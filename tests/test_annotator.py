@@ -1,16 +1,15 @@
 """The annotator's messages: "did you mean", the report (consequences under their root,
-warnings apart), YAML errors in plain words, the warnings' small checks (helpers.lint)."""
+warnings apart), YAML errors in plain words, the warnings' small checks (helpers.build.lint)."""
 from __future__ import annotations
 
 import pytest
 
-from helpers import lint
-from helpers.annotations import EVENT_FIELDS
-from helpers.errors import Consequence, DatasetError, Problem, UnknownIdError
-from helpers.suggest import did_you_mean, unknown_hint
-from helpers.vocab import EVENT_TYPES, STATUSES, SYNONYMS
-from helpers.yamlio import load_yaml
-
+from helpers.build import lint
+from helpers.core.errors import Consequence, DatasetError, Problem, UnknownIdError
+from helpers.core.suggest import did_you_mean, unknown_hint
+from helpers.core.vocab import EVENT_TYPES, STATUSES, SYNONYMS
+from helpers.raw.annotations import EVENT_FIELDS
+from helpers.raw.yamlio import load_yaml
 
 # --- did you mean -------------------------------------------------------------------------
 

@@ -16,11 +16,10 @@ import subprocess
 import sys
 
 import pytest
-
-from helpers.build import build, build_tables
-from helpers.errors import DatasetError, render_report
-
 from conftest import apply_edit, bad_fixtures
+
+from helpers.core.errors import DatasetError, render_report
+from helpers.pipeline import build, build_dataset
 
 CATALOGUE = bad_fixtures()
 
@@ -33,9 +32,9 @@ def _matching(found, expected: dict) -> list:
 
 def test_catalogue_is_not_empty_and_clean_fixture_builds(mini_project):
     assert len(CATALOGUE) >= 20
-    tables = build_tables(mini_project / "data" / "raw", mini_project)
+    tables = build_dataset(mini_project / "data" / "raw", mini_project)
     assert len(tables.events) == 7
-    assert tables.warnings == []
+    assert not tables.warnings
 
 
 def test_every_fixture_says_how_many_problems_and_prints_its_report():
@@ -50,11 +49,11 @@ def test_bad_input_gives_its_error(mini_project, name, fixture):
     apply_edit(raw, fixture["edit"])
     if fixture.get("expect"):
         with pytest.raises(DatasetError) as caught:
-            build_tables(raw, mini_project)
+            build_dataset(raw, mini_project)
         problems, warnings = caught.value.problems, caught.value.warnings
         report = caught.value.render()
     else:  # warnings only: the build goes on
-        tables = build_tables(raw, mini_project)
+        tables = build_dataset(raw, mini_project)
         problems, warnings = [], tables.warnings
         report = render_report([], warnings=warnings)
     for expected in fixture.get("expect", []):
@@ -73,7 +72,7 @@ def test_all_problems_reported_at_once_sorted(mini_project):
     for name in ("unknown-event-type", "hand-date-disagrees", "unresolvable-date"):
         apply_edit(raw, dict(CATALOGUE)[name]["edit"])
     with pytest.raises(DatasetError) as caught:
-        build_tables(raw, mini_project)
+        build_dataset(raw, mini_project)
     problems = caught.value.problems
     assert {p.event_id for p in problems} >= {"test-article-claim", "test-article-attack",
                                               "test-citation-leak"}
@@ -85,7 +84,7 @@ def test_cli_error_has_no_traceback_and_leaves_outputs(mini_project):
     build(raw, out, mini_project)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     apply_edit(raw, dict(CATALOGUE)["unknown-event-type"]["edit"])
-    run = subprocess.run([sys.executable, "-m", "helpers.build", "--raw", str(raw), "--out", str(out)],
+    run = subprocess.run([sys.executable, "-m", "helpers", "build", "--raw", str(raw), "--out", str(out)],
                          capture_output=True, text=True)
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
@@ -101,7 +100,7 @@ def test_explained_exception_lets_a_rule_pass(mini_project):
         "    data_volume_gb: 13\n",
         "    data_volume_gb: 13\n    exceptions:\n      - rule: chronology\n"
         "        reason: The outlet's date is wrong but is what it says.\n"]]})
-    tables = build_tables(raw, mini_project)
+    tables = build_dataset(raw, mini_project)
     assert "2023-03-01" in set(tables.events.event_date)
 
 
@@ -110,13 +109,13 @@ def test_exception_without_reason_is_refused(mini_project):
     apply_edit(raw, {"file": "annotations/test-citation.yaml", "replace": [[
         "    data_volume_gb: 13\n", "    data_volume_gb: 13\n    exceptions:\n      - rule: chronology\n"]]})
     with pytest.raises(DatasetError, match="each exception needs a known rule and a reason"):
-        build_tables(raw, mini_project)
+        build_dataset(raw, mini_project)
 
 
 def test_warnings_fail_the_build_only_with_strict(mini_project):
     raw, out = mini_project / "data" / "raw", mini_project / "data" / "processed"
     apply_edit(raw, dict(CATALOGUE)["warn-iso-date-verbatim"]["edit"])
-    command = [sys.executable, "-m", "helpers.build", "--raw", str(raw), "--out", str(out)]
+    command = [sys.executable, "-m", "helpers", "build", "--raw", str(raw), "--out", str(out)]
     run = subprocess.run(command + ["--check"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "1 warning in data/raw" in run.stderr and run.stdout.rstrip().endswith("checked")
@@ -150,4 +149,4 @@ def test_an_explained_exception_silences_a_warning(mini_project, name, rule):
                  "        reason: The page does say so.\n")
     apply_edit(raw, {"file": "annotations/test-citation.yaml", "replace": [[
         "    data_volume_gb: 13\n", "    data_volume_gb: 13\n" + exception]]})
-    assert build_tables(raw, mini_project).warnings == []
+    assert not build_dataset(raw, mini_project).warnings

@@ -2,7 +2,7 @@ import math
 
 import pandas as pd
 
-from helpers.crosscase import case_groups, delay_summary, leak_share
+from helpers.derive.crosscase import case_groups, delay_summary, leak_share
 
 
 def _cases():

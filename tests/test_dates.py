@@ -1,4 +1,4 @@
-"""Tests of helpers.dates: the hand-checked expression table, properties, and the seed texts."""
+"""Tests of helpers.resolution.dates: the hand-checked expression table, properties, and the seed texts."""
 
 import csv
 from datetime import date, datetime, time, timedelta
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.dates import (
+from helpers.resolution.dates import (
     PRECISIONS,
     ContradictoryDateError,
     DateResolution,

@@ -1,4 +1,4 @@
-"""Dates read in their context: tense of the sentence, anchors from the text (helpers.dates, dates_context).
+"""Dates read in their context: tense of the sentence, anchors from the text (helpers.resolution.dates, dates_context).
 
 The table tests/data/date_context.csv has French news sentences, each with its publication
 date, an expression in it and the day or days it means. Rows with status "claimed" must
@@ -16,8 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.dates import DateContext, DateResolutionError, ContradictoryDateError, find_expressions, resolve
-from helpers.dates_context import governing_tense, sentence_bounds
+from helpers.resolution.context import governing_tense, sentence_bounds
+from helpers.resolution.dates import (
+    ContradictoryDateError,
+    DateContext,
+    DateResolutionError,
+    find_expressions,
+    resolve,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 TABLE = Path(__file__).parent / "data" / "date_context.csv"

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from frames import cases_frame, event_record, events_frame
 
-from helpers.build import build_tables
-from helpers.datapackage import render_outputs
-from helpers.dataset import load_dataset
-from helpers.derive import DELAYS, Interval, combine, derive, derive_processed
-from helpers.errors import DatasetError
-from helpers.paths import PROCESSED_DIR
-from helpers.synthetic import cases_frame, event_record, events_frame, synthetic_dataset
-from helpers.vocab import STAGES
-
-from conftest import copy_raw
+from helpers.core.errors import DatasetError
+from helpers.core.frames import load_dataset, read_table
+from helpers.core.paths import PROCESSED_DIR
+from helpers.core.vocab import STAGES
+from helpers.derive import DELAYS, Interval, combine, derive
+from helpers.pipeline import build_dataset
+from helpers.publish.package import render_outputs
 
 
 def T(text: str) -> pd.Timestamp:
@@ -145,12 +143,12 @@ def test_a_stage_only_reported_undated_gives_empty_delays_with_the_reason(data):
     assert row["flag"] == "not_dated" and "no source dates it" in row["flag_reason"]
 
 
-def test_no_negative_delay_without_its_flag_and_reason():
-    for tables in (load_dataset(), synthetic_dataset(60, seed=5)):
+def test_no_negative_delay_without_its_flag_and_reason(synthetic_30):
+    for tables in (load_dataset(), synthetic_30):
         negative = tables.delays[tables.delays.best_days < 0]
         assert (negative.flag == "negative").all()
         assert negative.flag_reason.str.contains("is dated before").all()
-    assert len(synthetic_dataset(60, seed=5).delays.query("best_days < 0"))  # exercised
+    assert len(load_dataset().delays.query("best_days < 0"))  # exercised
 
 
 def test_every_case_has_every_stage_and_every_delay(data):
@@ -188,7 +186,8 @@ def test_ultimatum_to_deadline_measures_one_ultimatum():
 
 def test_the_derive_step_reads_only_the_published_event_rows():
     """Deriving from data/processed gives the bytes the build writes."""
-    derived = derive_processed(PROCESSED_DIR)
+    derived = derive(*(read_table(name, PROCESSED_DIR)
+                       for name in ("events", "cases", "stage_overrides")))
     files = render_outputs(derived, None, include_metadata=False)
     for name, content in files.items():
         assert (PROCESSED_DIR / name).read_bytes() == content, name
@@ -197,7 +196,7 @@ def test_the_derive_step_reads_only_the_published_event_rows():
 def test_an_annotator_can_name_the_event_of_a_stage(tmp_path, mini_project):
     raw = mini_project / "data" / "raw"
     cases = (raw / "cases.yaml").read_text(encoding="utf-8")
-    before = build_tables(raw, mini_project).derived.case_stages
+    before = build_dataset(raw, mini_project).case_stages
     attack = before[before.stage == "attack"].iloc[0]
     # Name the case's claim... as its attack: refused, with the file, line and field.
     case_id = attack.case_id
@@ -206,7 +205,7 @@ def test_an_annotator_can_name_the_event_of_a_stage(tmp_path, mini_project):
         f"case_id: {case_id}\n  stages:\n    - stage: attack\n      event_key: nothing-such\n"
         "      reason: testing\n", 1), encoding="utf-8")
     with pytest.raises(DatasetError) as caught:
-        build_tables(raw, mini_project)
+        build_dataset(raw, mini_project)
     text = caught.value.render()
     assert "data/raw/cases.yaml" in text and "stages.event_key" in text
     assert "nothing-such" in text
@@ -215,8 +214,8 @@ def test_an_annotator_can_name_the_event_of_a_stage(tmp_path, mini_project):
         f"case_id: {case_id}\n",
         f"case_id: {case_id}\n  stages:\n    - stage: attack\n      event_key: "
         f"{attack.event_key}\n      reason: the communiqué's date\n", 1), encoding="utf-8")
-    after = build_tables(raw, mini_project)
-    chosen = after.derived.case_stages
+    after = build_dataset(raw, mini_project)
+    chosen = after.case_stages
     chosen = chosen[(chosen.case_id == case_id) & (chosen.stage == "attack")].iloc[0]
     assert chosen.chosen_by == "annotation" and chosen.selection_reason == "the communiqué's date"
     assert list(after.stage_overrides.reason) == ["the communiqué's date"]
@@ -231,5 +230,5 @@ def test_unknown_stage_name_is_refused(mini_project):
         f"case_id: {first_id}\n  stages:\n    - stage: ransom\n      event_key: x\n"
         "      reason: r\n", 1), encoding="utf-8")
     with pytest.raises(DatasetError) as caught:
-        build_tables(raw, mini_project)
+        build_dataset(raw, mini_project)
     assert "unknown stage 'ransom'" in caught.value.render()

@@ -14,11 +14,18 @@ import xml.etree.ElementTree as ET
 import kaleido
 import pytest
 
-from helpers import export
-from helpers.export import (PRINT_SCALE, WEB_WIDTH, StaticExportUnavailable, export_figures,
-                            export_for_articles, main, standard_figures)
-from helpers.figures import comparison_figure, delay_figure
-from helpers.synthetic import example_tables
+from helpers.core.frames import load_dataset
+from helpers.present.figures import comparison_figure, delay_figure
+from helpers.publish import export
+from helpers.publish.export import (
+    PRINT_SCALE,
+    WEB_WIDTH,
+    StaticExportUnavailable,
+    export_figures,
+    export_for_articles,
+    main,
+    standard_figures,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +34,7 @@ ALLOW_NO_BROWSER = os.environ.get("HRT_ALLOW_NO_BROWSER") == "1"
 
 @pytest.fixture(scope="module")
 def figures():
-    data = example_tables()
+    data = load_dataset()
     return {"comparison": comparison_figure(data), "delays": delay_figure(data)}
 
 
@@ -97,7 +104,7 @@ def test_pdf_is_valid(exported, name):
 
 
 def test_standard_figures_are_the_comparisons_and_the_delay_plot():
-    assert list(standard_figures(example_tables())) == [
+    assert list(standard_figures(load_dataset())) == [
         "comparison-les-bluets-cannes", "comparison-all-cases", "delays-across-cases"]
 
 
@@ -126,7 +133,7 @@ def test_bad_browser_path_is_reported(figures, tmp_path, monkeypatch):
 
 def test_cli_prints_message_and_exits_2(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(export, "find_browser", lambda: None)
-    assert main(["--example", "--out", str(tmp_path)]) == 2
+    assert main(["--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: Static export") and "apt-get install chromium" in err
     assert "Traceback" not in err
@@ -134,7 +141,7 @@ def test_cli_prints_message_and_exits_2(tmp_path, monkeypatch, capsys):
 
 def test_module_cli_without_browser_has_no_traceback(tmp_path):
     env = {**os.environ, "BROWSER_PATH": str(tmp_path / "missing")}
-    result = subprocess.run([sys.executable, "-m", "helpers.export", "--example", "--out",
+    result = subprocess.run([sys.executable, "-m", "helpers", "export", "--out",
                              str(tmp_path / "out")],
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2

@@ -1,10 +1,10 @@
-"""`python -m helpers.export` takes subcommands (figures, stix, timelinejs, sqlite, release);
+"""`python -m helpers export` takes subcommands (figures, stix, timelinejs, sqlite, release);
 with none, it exports the figures as before."""
 from __future__ import annotations
 
-from helpers import export
-from helpers.dataset import load_dataset
-from helpers.exports import stix
+from helpers.core.frames import load_dataset
+from helpers.publish import export
+from helpers.publish.exports import stix
 
 DATA = load_dataset()
 

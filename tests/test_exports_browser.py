@@ -1,9 +1,9 @@
 """The shared dataset in a real browser (Playwright driving Debian's Chromium):
 
-- `make serve`'s Datasette (helpers.serve) starts, local and read-only; a faceted page of
+- `make serve`'s Datasette (helpers.publish.serve) starts, local and read-only; a faceted page of
   events filters to Les Bluets' claims by clicking the facets; a SQL query returns the
   Cannes leak rows; a write is refused, in SQL and over HTTP;
-- a TimelineJS page written by `python -m helpers.export timelinejs` draws its timeline from
+- a TimelineJS page written by `python -m helpers export timelinejs` draws its timeline from
   the local copy of TimelineJS, offline (every non-file request is aborted and counted).
 
 Screenshots go to reports/screenshots/ (not committed) for review.
@@ -22,12 +22,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from helpers.dataset import load_dataset
-from helpers.exports import sqlite as db_export, timelinejs
-from helpers.paths import PROJECT_ROOT
-
 from conftest import BROWSER_ARGS, CHROMIUM, need_browser
+
+from helpers.core.frames import load_dataset
+from helpers.core.paths import PROJECT_ROOT
+from helpers.publish.exports import sqlite as db_export
+from helpers.publish.exports import timelinejs
 
 pytestmark = pytest.mark.integration
 
@@ -53,14 +53,14 @@ def _get(url: str, timeout: float = 10):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """`python -m helpers.serve` on a free port of 127.0.0.1 (stopped at the end)."""
+    """`python -m helpers serve` on a free port of 127.0.0.1 (stopped at the end)."""
     out = tmp_path_factory.mktemp("serve")
     port = _free_port()
     env = {**os.environ,
            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT / "src"),
                                                        os.environ.get("PYTHONPATH")]))}
     log = open(out / "datasette.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "helpers.serve", "--dir", str(out),
+    process = subprocess.Popen([sys.executable, "-m", "helpers", "serve", "--dir", str(out),
                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
                                env=env, cwd=PROJECT_ROOT)
     base = f"http://127.0.0.1:{port}"

@@ -1,5 +1,5 @@
-"""The data package as a SQLite database with Datasette metadata (helpers.exports.sqlite,
-helpers.serve): every table, row, type and key kept, metadata from the schema, read-only and
+"""The data package as a SQLite database with Datasette metadata (helpers.publish.exports.sqlite,
+helpers.publish.serve): every table, row, type and key kept, metadata from the schema, read-only and
 local by default. The server in a browser: test_exports_browser.py."""
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import sqlite3
 
 import pytest
 
-from helpers.dataset import load_dataset
-from helpers.exports import sqlite as db_export
-from helpers.exports.common import ExportError, source_url
-from helpers.paths import PROJECT_ROOT
-from helpers.schema import TABLES
+from helpers.core.frames import load_dataset
+from helpers.core.paths import PROJECT_ROOT
+from helpers.core.schema import TABLES
+from helpers.publish.exports import sqlite as db_export
+from helpers.publish.exports.common import ExportError, source_url
 
 DATA = load_dataset()
 
@@ -109,7 +109,7 @@ def test_metadata_describes_every_table_and_column_from_the_schema(database):
 
 
 def test_serve_is_read_only_and_local_by_default(tmp_path):
-    from helpers import serve
+    from helpers.publish import serve
 
     command = serve.datasette_command(tmp_path / "x.db", tmp_path / "m.json")
     assert "--immutable" in command

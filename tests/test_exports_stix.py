@@ -1,4 +1,4 @@
-"""The STIX 2.1 bundle (helpers.exports.stix): valid under stix2's parser, one object per
+"""The STIX 2.1 bundle (helpers.publish.exports.stix): valid under stix2's parser, one object per
 row of the package (counts and ids), the same bytes for the same data, disagreement between
 sources kept, quotes as in the dataset, no personal data."""
 from __future__ import annotations
@@ -10,9 +10,9 @@ import uuid
 
 import pytest
 
-from helpers.dataset import load_dataset
-from helpers.exports import stix
-from helpers.exports.common import ExportError
+from helpers.core.frames import load_dataset
+from helpers.publish.exports import stix
+from helpers.publish.exports.common import ExportError
 
 DATA = load_dataset()
 BLUETS, CANNES = "les-bluets-2022", "cannes-2024"

@@ -1,4 +1,4 @@
-"""TimelineJS JSON (helpers.exports.timelinejs): TimelineJS's required fields, a timeline per
+"""TimelineJS JSON (helpers.publish.exports.timelinejs): TimelineJS's required fields, a timeline per
 case and for the Les Bluets–Cannes pair, slides matching the package, dates at their
 precision, the vendored TimelineJS unchanged. Drawn offline in Chromium:
 test_exports_browser.py."""
@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-from helpers.dataset import load_dataset
-from helpers.exports import timelinejs
-from helpers.exports.common import ExportError
+from helpers.core.frames import load_dataset
+from helpers.publish.exports import timelinejs
+from helpers.publish.exports.common import ExportError
 
 DATA = load_dataset()
 BLUETS, CANNES = "les-bluets-2022", "cannes-2024"

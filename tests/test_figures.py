@@ -10,12 +10,11 @@ import json
 
 import pandas as pd
 import pytest
+from frames import cases_frame, dataset_of, event_record
 
-from helpers import figures
-from helpers.dataset import load_dataset
+from helpers.core.frames import load_dataset
 from helpers.derive import DAY_OR_FINER
-from helpers.synthetic import (cases_frame, dataset_of, event_record, events_frame,
-                               example_tables, synthetic_dataset)
+from helpers.present import figures
 
 DATA = load_dataset()
 
@@ -179,9 +178,9 @@ def test_third_party_text_is_escaped():
                          summary=f"Summary {xss[1]}"),
             event_record("y-attack", "evil-2023", "attack", "attack", "other", "Other",
                          date="2023-03-03", paraphrase=xss[0], summary=xss[1])]
-    data = dataset_of(events_frame(rows), cases_frame(
+    data = dataset_of(rows, cases_frame(
         [{"case_id": "evil-2023", "victim": "Hôpital <script>x</script>", "city": "Nîmes",
-          "facility_kind": "hospital", "groups": []}]), None)
+          "facility_kind": "hospital", "groups": []}]))
     for fig in (figures.case_calendar(data, "evil-2023"), figures.comparison_figure(data)):
         # What plotly renders as (a subset of) HTML: hovers, texts, labels, annotations.
         shown = [h for t in fig.data for h in (t.hovertext or []) if h]
@@ -196,19 +195,19 @@ def test_third_party_text_is_escaped():
 
 
 def test_paraphrases_are_never_in_quote_marks():
-    data = example_tables()
-    fig = figures.case_calendar(data, "cannes-2024")
+    fig = figures.case_calendar(DATA, "cannes-2024")
     hovers = " ".join(h for t in fig.data if t.hovertext is not None for h in t.hovertext if h)
-    assert "In our words: LockBit claimed" in hovers
-    assert "“LockBit claimed" not in hovers and "« LockBit" not in hovers
+    paraphrase = "The LockBit group threatened to publish"  # a citation-only source's, ours
+    assert f"In our words: {paraphrase}" in hovers
+    assert f"“{paraphrase}" not in hovers and f"« {paraphrase}" not in hovers
 
 
 # --- scale --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("builder", [figures.comparison_figure, figures.cases_calendar,
                                      figures.delay_figure])
-def test_thirty_synthetic_cases(builder):
-    data = synthetic_dataset(30, seed=3)
+def test_thirty_synthetic_cases(builder, synthetic_30):
+    data = synthetic_30
     fig = builder(data)
     if builder is not figures.delay_figure:
         assert len(fig.layout.yaxis.ticktext) == 30

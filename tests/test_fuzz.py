@@ -5,13 +5,12 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from conftest import MINI_RAW, copy_raw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.build import build_tables
-from helpers.errors import DatasetError
-
-from conftest import MINI_RAW, copy_raw
+from helpers.core.errors import DatasetError
+from helpers.pipeline import build_dataset
 
 FIELD_NAMES = st.sampled_from([
     "id", "case", "type", "event_key", "status", "quote", "paraphrase", "date_text", "date",
@@ -43,7 +42,7 @@ def _build_with(annotation_text: str) -> None:
         raw = copy_raw(MINI_RAW, project)
         (raw / "annotations" / "test-article.yaml").write_text(annotation_text, encoding="utf-8")
         try:
-            build_tables(raw, project)
+            build_dataset(raw, project)
         except DatasetError as err:
             assert err.problems, "a DatasetError must list its problems"
             assert all(str(p) for p in err.problems)

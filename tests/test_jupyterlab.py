@@ -20,9 +20,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from helpers.paths import NOTEBOOKS_DIR
 from conftest import BROWSER_ARGS, CHROMIUM, need_browser
+
+from helpers.core.paths import NOTEBOOKS_DIR
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from helpers import reports
-from helpers.kernels import WarmKernel
+from helpers.publish import reports
+from helpers.publish.kernels import WarmKernel
 
 pytestmark = pytest.mark.integration
 
@@ -93,8 +93,8 @@ def test_a_bad_report_does_not_spoil_the_next_one_in_the_same_worker(tmp_path):
 
 
 def test_a_kernel_that_cannot_start_is_named_with_the_report(tmp_path, monkeypatch):
-    from helpers import kernels
-    from helpers.kernels import KernelStartError
+    from helpers.publish import kernels
+    from helpers.publish.kernels import KernelStartError
 
     monkeypatch.setattr(kernels, "START_ATTEMPTS", 2)
     monkeypatch.setattr(kernels.time, "sleep", lambda seconds: None)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import lab
-from helpers.paths import PROJECT_ROOT
+from helpers.core.paths import PROJECT_ROOT
+from helpers.present import lab
 
 URL = re.compile(r"(http://127\.0\.0\.1:\d+)/lab\?token=([0-9a-f]+)")
 

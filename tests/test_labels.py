@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.labels import date_label, days_label, span_label, volume_label, words
+from helpers.core.labels import date_label, days_label, span_label, volume_label, words
 
 
 @pytest.mark.parametrize("lo, hi, precision, expected", [

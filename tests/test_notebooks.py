@@ -10,10 +10,10 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from helpers import notebook_params
-from helpers.dataset import load_dataset
-from helpers.errors import UnknownIdError
-from helpers.paths import NOTEBOOKS_DIR, PROCESSED_DIR
+from helpers.core.errors import UnknownIdError
+from helpers.core.frames import load_dataset
+from helpers.core.paths import NOTEBOOKS_DIR, PROCESSED_DIR
+from helpers.present import notebook_params
 
 pytestmark = pytest.mark.integration
 
@@ -209,6 +209,6 @@ def test_setup_uses_the_notebook_renderer():
     bundle = pio.renderers._build_mime_bundle(go.Figure().to_dict(),
                                               renderers_string=pio.renderers.default)
     # JupyterLab draws the mimetype; the reports' page gets a div without plotly.js (5 MB),
-    # which helpers.offline puts in the page once.
+    # which helpers.publish.offline puts in the page once.
     assert set(bundle) == {"application/vnd.plotly.v1+json", "text/html"}
     assert "plotly-graph-div" in bundle["text/html"] and len(bundle["text/html"]) < 100_000

@@ -1,6 +1,6 @@
 
-from helpers import quotes
-from helpers.paths import RAW_DIR
+from helpers.core.paths import RAW_DIR
+from helpers.resolution import quotes
 
 BLUETS = (RAW_DIR / "sources" / "linformaticien-2022-les-bluets.txt").read_text(encoding="utf-8")
 CANNES = (RAW_DIR / "sources" / "nice-matin-2024-cannes.txt").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The release zip (helpers.exports.release): reproducible byte for byte, checksums that
+"""The release zip (helpers.publish.exports.release): reproducible byte for byte, checksums that
 match, the package's files unchanged and valid, versions that agree."""
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import zipfile
 
 import pytest
 
-from helpers.dataset import load_dataset
-from helpers.exports import release
-from helpers.exports.common import ExportError
-from helpers.paths import PROJECT_ROOT
-from helpers.schema import TABLES
+from helpers.core.frames import load_dataset
+from helpers.core.paths import PROJECT_ROOT
+from helpers.core.schema import TABLES
+from helpers.publish.exports import release
+from helpers.publish.exports.common import ExportError
 
 DATA = load_dataset()
 

@@ -11,13 +11,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-
-from helpers import annotation_view, figures, reports
-from helpers.dataset import load_dataset
-from helpers.paths import PROJECT_ROOT
-
-from test_reports import shared_reports
 from conftest import BROWSER_ARGS, CHROMIUM, need_browser
+from test_reports import shared_reports
+
+from helpers.core.frames import load_dataset
+from helpers.core.paths import PROJECT_ROOT
+from helpers.present import annotation_view, figures
+from helpers.publish import reports
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ MAIN_PAGES = ("index", "compare-les-bluets-2022--cannes-2024", "compare-all", "o
               "codebook")
 # Words that betray a raw value; the nav line (how the page was made) is not checked.
 RAW_WORDS = re.compile(r"\b(NaN|nan|None|NaT|True|False|<NA>)\b")
-COLUMN_NAMES = {c.name for table in __import__("helpers.schema", fromlist=["TABLES"])
+COLUMN_NAMES = {c.name for table in __import__("helpers.core.schema", fromlist=["TABLES"])
                 .TABLES.values() for c in table["columns"]}
 KEYS = sorted({k for k in DATA.events.event_key if "-" in k}, key=len, reverse=True)
 
@@ -256,7 +256,7 @@ def test_injected_markup_is_shown_as_text(tmp_path, watched):
     body = annotation_view.render_annotation(text, [event], dismissed, [], title=EVIL)
     meta = annotation_view.metadata_html({"source_id": "evil", "outlet": EVIL, "title": EVIL_IMG,
                                           "url": "javascript:alert(1)", "has_text": True})
-    from helpers.index_page import page as html_page
+    from helpers.publish.index_page import page as html_page
 
     index = html_page(EVIL, [f"<p>{annotation_view.esc(EVIL)}</p>"])
     page_file = tmp_path / "evil.html"

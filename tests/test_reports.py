@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import offline, reports
-from helpers.dataset import load_dataset
-from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.core.frames import load_dataset
+from helpers.core.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.publish import offline, reports
 
 pytestmark = pytest.mark.integration
 
@@ -24,7 +24,7 @@ COMMAND_TIMEOUT = 1800  # seconds: the whole set of reports on 2 cores takes a f
 
 
 def run_command(*args: str, timeout: int = COMMAND_TIMEOUT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "helpers.reports", *args], cwd=PROJECT_ROOT,
+    return subprocess.run([sys.executable, "-m", "helpers", "reports", *args], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -180,7 +180,7 @@ def test_missing_notebook_and_unknown_filter_are_clear_errors(tmp_path):
 def test_index_and_codebook_escape_what_they_show():
     import dataclasses
 
-    from helpers.index_page import codebook_html, index_html
+    from helpers.publish.index_page import codebook_html, index_html
 
     evil = "<script>alert(1)</script>"
     data = load_dataset()

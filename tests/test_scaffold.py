@@ -1,4 +1,4 @@
-"""The scaffold (python -m helpers.new): skeletons that hold every field the build reads,
+"""The scaffold (python -m helpers new): skeletons that hold every field the build reads,
 and that pass the check (what `make check` runs) once filled in."""
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from pathlib import Path
 
 import yaml
 
-from helpers.annotations import EVENT_FIELDS, REQUIRED_EVENT_FIELDS
-from helpers.cases import CASE_FIELDS
-from helpers.new import main as new_main
-from helpers.sources import OPTIONAL_FIELDS, REQUIRED_FIELDS
+from helpers.raw.annotations import EVENT_FIELDS, REQUIRED_EVENT_FIELDS
+from helpers.raw.cases import CASE_FIELDS
+from helpers.raw.scaffold import main as new_main
+from helpers.raw.sources import OPTIONAL_FIELDS, REQUIRED_FIELDS
 
 
 def _check(project: Path) -> subprocess.CompletedProcess:
     """What `make check` runs, on the project's raw folder."""
-    return subprocess.run([sys.executable, "-m", "helpers.build", "--check", "--strict",
+    return subprocess.run([sys.executable, "-m", "helpers", "build", "--check", "--strict",
                            "--raw", str(project / "data" / "raw")],
                           capture_output=True, text=True)
 
@@ -121,10 +121,10 @@ def test_the_guides_complete_example_passes_the_check(tmp_path):
     source in a copy of data/raw, builds without a problem or a warning."""
     import re
 
-    from helpers.build import build_tables
-    from helpers.paths import PROJECT_ROOT, RAW_DIR
-
     from conftest import copy_raw
+
+    from helpers.core.paths import PROJECT_ROOT, RAW_DIR
+    from helpers.pipeline import build_dataset
 
     guide = (PROJECT_ROOT / "docs" / "annotating.md").read_text(encoding="utf-8")
     example = guide.split("## A complete citation-only example", 1)[1].split("\n## ", 1)[0]
@@ -134,14 +134,14 @@ def test_the_guides_complete_example_passes_the_check(tmp_path):
     raw = copy_raw(RAW_DIR, tmp_path)
     (raw / "sources" / f"{source_id}.yaml").write_text(meta, encoding="utf-8")
     (raw / "annotations" / f"{source_id}.yaml").write_text(annotation, encoding="utf-8")
-    tables = build_tables(raw, tmp_path)
+    tables = build_dataset(raw, tmp_path)
     assert set(tables.events[tables.events.source_id == source_id].event_id) == {
         "cannes-clubic-attack", "cannes-clubic-disclosure", "cannes-clubic-postponements"}
     assert [w for w in tables.warnings if source_id in w.file] == []
 
 
 def test_no_doc_points_outside_the_repository():
-    from helpers.paths import PROJECT_ROOT
+    from helpers.core.paths import PROJECT_ROOT
 
     for path in [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]:
         assert "../shared" not in path.read_text(encoding="utf-8"), path

@@ -6,7 +6,7 @@ import tomllib
 
 import yaml
 
-from helpers.paths import PROJECT_ROOT
+from helpers.core.paths import PROJECT_ROOT
 
 # conda-forge names that differ from PyPI's.
 CONDA_TO_PYPI = {"python-kaleido": "kaleido"}
@@ -58,10 +58,10 @@ def test_environment_yml_lists_the_same_packages_at_the_pinned_versions():
 
 def test_dataset_version_agrees_across_metadata_changelog_and_citation():
     """The latest released CHANGELOG entry (an "Unreleased" one at the top is work in
-    progress) is the version of dataset.yaml and CITATION.cff: python -m helpers.version."""
-    from helpers.version import check, released_version
+    progress) is the version of dataset.yaml and CITATION.cff: python -m helpers version."""
+    from helpers.publish.version import check, released_version
 
-    assert check() == [], "run python -m helpers.version <version> (see README, step 6)"
+    assert check() == [], "run python -m helpers version <version> (see README, step 6)"
     dataset = yaml.safe_load((PROJECT_ROOT / "data" / "raw" / "dataset.yaml").read_text())
     citation = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text())
     latest = released_version((PROJECT_ROOT / "CHANGELOG.md").read_text())
@@ -79,8 +79,8 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_readme_coverage_tables_are_generated_from_the_dataset():
-    from helpers.readme import main
+    from helpers.publish.readme import main
 
-    assert main(["--check"]) == 0, "run make data (python -m helpers.readme)"
+    assert main(["--check"]) == 0, "run make data (python -m helpers readme)"
     assert "../shared" not in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert (PROJECT_ROOT / "docs" / "figures" / "les-bluets-cannes.png").is_file()

@@ -1,4 +1,4 @@
-"""The dataset's version, bumped in one place (python -m helpers.version): the CHANGELOG's
+"""The dataset's version, bumped in one place (python -m helpers version): the CHANGELOG's
 "Unreleased" entry, dataset.yaml and CITATION.cff."""
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from helpers.version import ReleaseError, check, release, released_version
-
 from conftest import TESTS
+
+from helpers.publish.version import ReleaseError, check, release, released_version
 
 
 @pytest.fixture
