@@ -11,7 +11,7 @@ import pandas as pd
 from helpers.core.frames import Dataset, typed
 from helpers.core.schema import TABLES
 from helpers.core.vocab import GROUP_EVENT_TYPES
-from helpers.derive import case_groups, derive
+from helpers.derive import derive
 
 SECOND = pd.Timedelta(seconds=1)
 
@@ -56,20 +56,20 @@ def event_record(event_id: str, case_id: str | None, event_type: str, event_key:
     value = date
     if date is not None and earliest is None:
         earliest, latest = bounds(date, precision)
-    event_date = date[:10] if date and precision == "part_of_day" else date
+    date_iso = date[:10] if date and precision == "part_of_day" else date
     dl_lo = dl_hi = None
     if deadline is not None:
         dl_lo, dl_hi = bounds(deadline, deadline_precision)
     return {
         "event_id": event_id, "case_id": case_id, "event_type": event_type,
         "event_key": event_key, "source_id": source_id, "outlet": outlet,
-        "date_text": date_text, "event_date": event_date,
-        "date_earliest": pd.Timestamp(earliest) if earliest is not None else None,
-        "date_latest": pd.Timestamp(latest) if latest is not None else None,
+        "date_text": date_text, "date_iso": date_iso,
+        "earliest_datetime": pd.Timestamp(earliest) if earliest is not None else None,
+        "latest_datetime": pd.Timestamp(latest) if latest is not None else None,
         "date_precision": precision if date is not None else "undated",
         "date_method": "synthetic", "date_value": value or "XXXX-XX-XX",
-        "deadline_text": deadline_text, "deadline_date": deadline,
-        "deadline_earliest": dl_lo, "deadline_latest": dl_hi,
+        "deadline_text": deadline_text, "deadline_iso": deadline,
+        "deadline_earliest_datetime": dl_lo, "deadline_latest_datetime": dl_hi,
         "deadline_precision": deadline_precision if deadline is not None else None,
         "quote": quote, "paraphrase": paraphrase, "actor": actor, "target": target,
         "data_volume_gb": data_volume_gb, "status": status, "summary": summary,
@@ -95,24 +95,30 @@ def events_frame(records: list[dict]) -> pd.DataFrame:
 
 
 def cases_frame(records: list[dict]) -> pd.DataFrame:
-    """Cases table; `groups` may be given as a list."""
-    rows = [{**r, "groups": ";".join(r["groups"]) if isinstance(r["groups"], (list, tuple))
-             else r["groups"]} for r in records]
-    return complete("cases", rows, {"country_code": "FR", "timezone": "Europe/Paris"})
+    """Cases table (a record's `groups`, a list, goes to :func:`case_groups_frame`)."""
+    return complete("cases", records, {"country_code": "FR", "timezone": "Europe/Paris"})
 
 
-def dataset_of(records: list[dict], cases: pd.DataFrame) -> Dataset:
-    """A whole dataset from event records (each naming its source's outlet) and cases: its
-    sources and groups, and the derived tables as the pipeline derives them."""
+def case_groups_frame(records: list[dict]) -> pd.DataFrame:
+    """The case_groups table of the same records' `groups` lists."""
+    return complete("case_groups", [{"case_id": r["case_id"], "group_id": g}
+                                    for r in records for g in r.get("groups") or []])
+
+
+def dataset_of(records: list[dict], case_records: list[dict]) -> Dataset:
+    """A whole dataset from event records (each naming its source's outlet) and case records:
+    its sources and groups, and the derived tables as the pipeline derives them."""
     events = events_frame(records)
+    cases, case_groups = cases_frame(case_records), case_groups_frame(case_records)
     outlets = {r["source_id"]: r["outlet"] for r in records}
     sources = complete("sources", [{"source_id": s, "outlet": o, "has_text": False}
                                    for s, o in sorted(outlets.items())])
-    names = sorted({g for groups in case_groups(cases).values() for g in groups}
-                   | set(events.group_id.dropna()))
+    names = sorted(set(case_groups.group_id) | set(events.group_id.dropna()))
     groups = complete("groups", [{"group_id": n, "name": n.replace("-", " ").title()}
                                  for n in names])
     data = Dataset(events=events, cases=cases, sources=sources, groups=groups,
+                   case_groups=case_groups, group_aliases=complete("group_aliases", []),
+                   event_agencies=complete("event_agencies", []),
                    stage_overrides=complete("stage_overrides", []),
                    dismissed=complete("dismissed_expressions", []), version="0.0.0")
-    return data.with_derived(derive(events, cases, data.stage_overrides))
+    return data.with_derived(derive(events, cases, case_groups, data.stage_overrides))

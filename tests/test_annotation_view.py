@@ -27,7 +27,7 @@ def _event(text: str, quote: str, date_text: str | None = None, **extra) -> dict
     start = text.index(quote)
     row = {"event_id": "e1", "event_type": "attack", "summary": "s", "quote": quote,
            "quote_start": start, "quote_end": start + len(quote),
-           "date_text_start": None, "date_text_end": None, "event_date": "2024-04-16",
+           "date_text_start": None, "date_text_end": None, "date_iso": "2024-04-16",
            "date_precision": "day"}
     if date_text:
         d = text.index(date_text, start)
@@ -58,7 +58,7 @@ def test_citation_only_metadata_and_paraphrases_are_escaped():
     assert 'href="javascript' not in out  # only http(s) URLs become links
     events = pd.DataFrame([{"event_id": "e", "event_type": "claim", "date_text": SCRIPT,
                             "is_date_text_verbatim": True, "paraphrase": IMG,
-                            "date_earliest": pd.NaT, "date_latest": pd.NaT,
+                            "earliest_datetime": pd.NaT, "latest_datetime": pd.NaT,
                             "date_precision": "undated"}])
     out = av.paraphrases_html(events)
     assert SCRIPT not in out and IMG not in out
@@ -87,7 +87,7 @@ def test_deadline_text_counts_as_annotated():
     text = "Ils menacent ce 29 avril de tout publier ce 1er mai."
     quote = "Ils menacent ce 29 avril de tout publier ce 1er mai"
     event = _event(text, quote, "ce 29 avril", event_type="ultimatum", deadline_text="ce 1er mai",
-                   deadline_date="2024-05-01")
+                   deadline_iso="2024-05-01")
     found = [Found(text.index(t), text.index(t) + len(t), t) for t in ("ce 29 avril", "ce 1er mai")]
     assert av.collect_highlights(text, [event], None, found).unannotated == []
 

@@ -101,7 +101,7 @@ def test_explained_exception_lets_a_rule_pass(mini_project):
         "    data_volume_gb: 13\n    exceptions:\n      - rule: chronology\n"
         "        reason: The outlet's date is wrong but is what it says.\n"]]})
     tables = build_dataset(raw, mini_project)
-    assert "2023-03-01" in set(tables.events.event_date)
+    assert "2023-03-01" in set(tables.events.date_iso)
 
 
 def test_exception_without_reason_is_refused(mini_project):

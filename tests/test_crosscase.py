@@ -2,12 +2,15 @@ import math
 
 import pandas as pd
 
-from helpers.derive.crosscase import case_groups, delay_summary, leak_share
+from helpers.derive.crosscase import attributions, delay_summary, leak_share
 
 
 def _cases():
-    return pd.DataFrame({"case_id": ["a", "b", "c"],
-                         "groups": ["lockbit", "lockbit;ryuk", None]})
+    return pd.DataFrame({"case_id": ["a", "b", "c"]})
+
+
+def _groups():
+    return pd.DataFrame({"case_id": ["a", "b", "b"], "group_id": ["lockbit", "lockbit", "ryuk"]})
 
 
 def _delays():
@@ -21,13 +24,13 @@ def _delays():
     return frame.astype({c: "Int64" for c in ("min_days", "max_days", "best_days")})
 
 
-def test_case_groups_explodes_and_marks_unattributed():
-    assert case_groups(_cases()).values.tolist() == [
+def test_attributions_mark_unattributed_cases():
+    assert attributions(_cases(), _groups()).values.tolist() == [
         ["a", "lockbit"], ["b", "lockbit"], ["b", "ryuk"], ["c", "unattributed"]]
 
 
 def test_delay_summary_overall_median_and_range():
-    table = delay_summary(_delays(), _cases()).set_index("delay")
+    table = delay_summary(_delays(), _cases(), _groups()).set_index("delay")
     # Summary delays only, in their order; intrusion_to_attack is not one of them.
     assert list(table.index) == ["attack_to_disclosure", "attack_to_claim", "claim_to_leak"]
     claim = table.loc["attack_to_claim"]
@@ -38,7 +41,7 @@ def test_delay_summary_overall_median_and_range():
 
 
 def test_delay_summary_by_group():
-    table = delay_summary(_delays(), _cases(), by_group=True).set_index(["group_id", "delay"])
+    table = delay_summary(_delays(), _cases(), _groups(), by_group=True).set_index(["group_id", "delay"])
     assert table.loc[("ryuk", "attack_to_claim"), "median_days"] == 4
     assert table.loc[("lockbit", "attack_to_claim"), "n_cases"] == 2
     assert table.loc[("unattributed", "attack_to_claim"), "n_cases"] == 0
@@ -48,8 +51,8 @@ def test_delay_summary_by_group():
 def test_leak_share_counts_reported_leaks_dated_or_not():
     stages = pd.DataFrame({"case_id": ["a", "b", "c"], "stage": ["leak"] * 3,
                            "is_reported": [True, False, True]})
-    overall = leak_share(stages, _cases())
+    overall = leak_share(stages, _cases(), _groups())
     assert overall.loc[0, "n_with_leak"] == 2 and overall.loc[0, "share_with_leak"] == 0.667
-    by_group = leak_share(stages, _cases(), by_group=True).set_index("group_id")
+    by_group = leak_share(stages, _cases(), _groups(), by_group=True).set_index("group_id")
     assert by_group.loc["lockbit", "share_with_leak"] == 0.5
     assert by_group.loc["ryuk", "n_with_leak"] == 0

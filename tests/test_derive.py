@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from frames import cases_frame, event_record, events_frame
+from frames import case_groups_frame, cases_frame, event_record, events_frame
 
 from helpers.core.errors import DatasetError
 from helpers.core.frames import load_dataset, read_table
@@ -93,8 +93,8 @@ def test_les_bluets_by_hand(data):
     assert disclosure["days_since_attack"] == 8
     assert delay(data, lb, "attack_to_disclosure")["best_days"] == 8
     claim = stage(data, lb, "claim")
-    assert claim["is_disputed"] and claim["date_earliest"] == T("2022-10-18") \
-        and claim["date_latest"].date() == T("2022-10-20").date()         # 18 or 20 Oct
+    assert claim["is_disputed"] and claim["earliest_datetime"] == T("2022-10-18") \
+        and claim["latest_datetime"].date() == T("2022-10-20").date()         # 18 or 20 Oct
     claim_delay = delay(data, lb, "attack_to_claim")
     assert (claim_delay["min_days"], claim_delay["max_days"]) == (9, 11)
     assert stage(data, lb, "leak")["best_date"] == T("2022-10-24")
@@ -176,8 +176,9 @@ def test_ultimatum_to_deadline_measures_one_ultimatum():
         e("u2", "c", "ultimatum", "second-threat", "s2", "S2", date="2024-01-10",
           deadline="2024-01-17"),
     ])
-    derived = derive(events, cases_frame([{"case_id": "c", "victim": "V", "city": "X",
-                                           "facility_kind": "hospital", "groups": []}]))
+    cases = [{"case_id": "c", "victim": "V", "city": "X", "facility_kind": "hospital",
+              "groups": []}]
+    derived = derive(events, cases_frame(cases), case_groups_frame(cases))
     row = derived.delays[derived.delays.delay == "ultimatum_to_deadline"].iloc[0]
     assert row.from_event_key == "second-threat" and row.best_days == 7
 
@@ -187,7 +188,7 @@ def test_ultimatum_to_deadline_measures_one_ultimatum():
 def test_the_derive_step_reads_only_the_published_event_rows():
     """Deriving from data/processed gives the bytes the build writes."""
     derived = derive(*(read_table(name, PROCESSED_DIR)
-                       for name in ("events", "cases", "stage_overrides")))
+                       for name in ("events", "cases", "case_groups", "stage_overrides")))
     files = render_outputs(derived, None, include_metadata=False)
     for name, content in files.items():
         assert (PROCESSED_DIR / name).read_bytes() == content, name

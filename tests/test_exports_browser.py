@@ -195,7 +195,7 @@ def test_sql_query_returns_the_cannes_leak_rows(server, browser):
     watched = Page(browser, (server["base"],))
     try:
         page = watched.page
-        sql = ("select event_id, source_id, date_text, date_earliest from events "
+        sql = ("select event_id, source_id, date_text, earliest_datetime from events "
                "where case_id = 'cannes-2024' and event_type = 'leak' order by event_id")
         page.goto(f"{server['base']}/{DB}?" + urllib.parse.urlencode({"sql": sql}))
         ids = page.locator("table.rows-and-columns tbody td.col-event_id").all_inner_texts()

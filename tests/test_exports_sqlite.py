@@ -60,14 +60,14 @@ def test_database_keeps_every_table_row_and_key(database):
 def test_database_values_are_the_csv_values(database):
     db, _ = database
     connection = sqlite3.connect(db)
-    row = connection.execute("SELECT date_earliest, date_latest, is_context, quote_start, "
+    row = connection.execute("SELECT earliest_datetime, latest_datetime, is_context, quote_start, "
                              "date_text FROM events WHERE event_id = 'cannes-nicematin-leak'"
                              ).fetchone()
     import csv
 
     with open(PROJECT_ROOT / "data" / "processed" / "events.csv", encoding="utf-8") as stream:
         source = next(r for r in csv.DictReader(stream) if r["event_id"] == "cannes-nicematin-leak")
-    assert row == (source["date_earliest"], source["date_latest"], 0,
+    assert row == (source["earliest_datetime"], source["latest_datetime"], 0,
                    int(source["quote_start"]), source["date_text"])
 
 

@@ -102,8 +102,7 @@ def test_relationships_attribute_and_target(bundle):
     attributed = {(_own_id(by_id[r["source_ref"]], "case:"),
                    _own_id(by_id[r["target_ref"]], "group:"))
                   for r in relations if r["relationship_type"] == "attributed-to"}
-    assert attributed == {(c.case_id, g) for c in DATA.cases.dropna(subset=["groups"])
-                          .itertuples() for g in c.groups.split(";")}
+    assert attributed == set(zip(DATA.case_groups.case_id, DATA.case_groups.group_id))
     targets = [r for r in relations if r["relationship_type"] == "targets"
                and r["source_ref"].startswith("incident--")]
     assert len(targets) == len(DATA.cases)

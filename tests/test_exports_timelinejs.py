@@ -82,13 +82,13 @@ def test_dates_keep_their_precision():
         start = event["start_date"]
         expected = {"year": 1, "month": 2, "week": 3, "day": 3, "part_of_day": 5, "hour": 4,
                     "minute": 5}[row.date_precision]
-        if row.date_precision == "month" and row.date_earliest.day != 1:
+        if row.date_precision == "month" and row.earliest_datetime.day != 1:
             expected = 3
         assert len(start) == expected, (row.event_id, row.date_precision, start)
         assert ("end_date" in event) == (row.date_precision in ("part_of_day", "week")
-                                         or row.date_latest > timelinejs._unit_end(
-                                             row.date_earliest, timelinejs._grain(
-                                                 row.date_precision, row.date_earliest)))
+                                         or row.latest_datetime > timelinejs._unit_end(
+                                             row.earliest_datetime, timelinejs._grain(
+                                                 row.date_precision, row.earliest_datetime)))
         seen.add(row.date_precision)
     assert {"day", "minute", "part_of_day", "month"} <= seen
 

@@ -10,7 +10,7 @@ import json
 
 import pandas as pd
 import pytest
-from frames import cases_frame, dataset_of, event_record
+from frames import dataset_of, event_record
 
 from helpers.core.frames import load_dataset
 from helpers.derive import DAY_OR_FINER
@@ -112,7 +112,7 @@ def test_cannes_calendar_spans_the_case_not_operation_cronos():
     low, high = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
     events = DATA.events[(DATA.events.case_id == "cannes-2024")
                          & (DATA.events.date_precision != "undated")]
-    assert low <= events.date_earliest.min() and high >= events.date_latest.max()
+    assert low <= events.earliest_datetime.min() and high >= events.latest_datetime.max()
     assert high - low < pd.Timedelta(days=40)
     cronos = pd.Timestamp("2024-02-19")
     assert not low <= cronos <= high
@@ -167,7 +167,7 @@ def test_many_case_calendar_has_one_mark_per_case_and_labelled_police_actions():
              if b.label.isdigit()}
     attack = DATA.case_stages[(DATA.case_stages.stage == "attack")
                               & DATA.case_stages.is_dated.astype(bool)]
-    assert years == {d.year for d in attack.date_earliest}
+    assert years == {d.year for d in attack.earliest_datetime}
 
 
 def test_third_party_text_is_escaped():
@@ -178,9 +178,8 @@ def test_third_party_text_is_escaped():
                          summary=f"Summary {xss[1]}"),
             event_record("y-attack", "evil-2023", "attack", "attack", "other", "Other",
                          date="2023-03-03", paraphrase=xss[0], summary=xss[1])]
-    data = dataset_of(rows, cases_frame(
-        [{"case_id": "evil-2023", "victim": "Hôpital <script>x</script>", "city": "Nîmes",
-          "facility_kind": "hospital", "groups": []}]))
+    data = dataset_of(rows, [{"case_id": "evil-2023", "victim": "Hôpital <script>x</script>",
+                              "city": "Nîmes", "facility_kind": "hospital", "groups": []}])
     for fig in (figures.case_calendar(data, "evil-2023"), figures.comparison_figure(data)):
         # What plotly renders as (a subset of) HTML: hovers, texts, labels, annotations.
         shown = [h for t in fig.data for h in (t.hovertext or []) if h]

@@ -251,7 +251,7 @@ def test_injected_markup_is_shown_as_text(tmp_path, watched):
     event = {"event_id": "evil-1", "event_type": "claim", "summary": f"summary {EVIL}",
              "quote_start": start, "quote_end": start + len(quote),
              "date_text_start": date_start, "date_text_end": date_start + len("le 16 avril"),
-             "event_date": "2024-04-16", "date_precision": "day"}
+             "date_iso": "2024-04-16", "date_precision": "day"}
     dismissed = [{"text_start": 0, "text_end": 5, "reason": EVIL_IMG}]
     body = annotation_view.render_annotation(text, [event], dismissed, [], title=EVIL)
     meta = annotation_view.metadata_html({"source_id": "evil", "outlet": EVIL, "title": EVIL_IMG,

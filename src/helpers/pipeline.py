@@ -33,7 +33,8 @@ def build_dataset(raw_dir: Path = RAW_DIR, root: Path | None = None,
     interim.write(checked, raw_dir, interim_dir or raw_dir.parent / "interim")
     build_stage.raise_problems(checked)
     data = build_stage.primary_tables(raw, checked, load_metadata(raw_dir)["version"])
-    return data.with_derived(derive(data.events, data.cases, data.stage_overrides))
+    return data.with_derived(derive(data.events, data.cases, data.case_groups,
+                                    data.stage_overrides))
 
 
 def build(raw_dir: Path = RAW_DIR, out_dir: Path = PROCESSED_DIR, root: Path | None = None,
@@ -47,9 +48,8 @@ def build(raw_dir: Path = RAW_DIR, out_dir: Path = PROCESSED_DIR, root: Path | N
 def rederive(processed_dir: Path = PROCESSED_DIR, raw_dir: Path = RAW_DIR) -> Dataset:
     """The derived tables again from the built event rows in `processed_dir`, written there
     (for a change to the derive step alone)."""
-    events, cases, overrides = (read_table(name, processed_dir)
-                                for name in ("events", "cases", "stage_overrides"))
-    derived = derive(events, cases, overrides)
+    derived = derive(*(read_table(name, processed_dir)
+                       for name in ("events", "cases", "case_groups", "stage_overrides")))
     package.write_derived(derived, Path(processed_dir), Path(raw_dir))
     return derived
 

@@ -30,6 +30,7 @@ from helpers.build.rules import _check_rules, _check_stage_overrides
 from helpers.core.errors import DatasetError, Problem
 from helpers.core.frames import Dataset, typed
 from helpers.core.paths import PROJECT_ROOT, RAW_DIR
+from helpers.core.schema import TABLES
 from helpers.raw.load import Raw, load_metadata, load_raw
 
 __all__ = ["Checked", "ExpressionScan", "Raw", "ResolvedEvent", "build_tables", "check",
@@ -107,7 +108,7 @@ def build_tables(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> Dataset:
 def primary_tables(raw: Raw, checked: Checked, version: str) -> Dataset:
     """The primary tables of data/raw once checked (`checked` found no problem)."""
     event_rows = sorted((event_row(e) for e in checked.events),
-                        key=lambda r: (r["case_id"] == "", r["case_id"], r["date_earliest"],
+                        key=lambda r: (r["case_id"] == "", r["case_id"], r["earliest_datetime"],
                                        r["event_id"]))
     events = typed("events", pd.DataFrame(event_rows))
     # Counted once for all cases (a filter per case would be O(cases x events)).
@@ -116,23 +117,35 @@ def primary_tables(raw: Raw, checked: Checked, version: str) -> Dataset:
     cases = typed("cases", pd.DataFrame([{
         "case_id": c.case_id, "victim": c.victim, "short_name": c.short_name or c.city,
         "facility_kind": c.facility_kind, "incident_kind": c.incident_kind,
-        "city": c.city, "country_code": c.country_code, "groups": ";".join(c.groups),
-        "timezone": c.timezone,
+        "city": c.city, "country_code": c.country_code, "timezone": c.timezone,
         "n_sources": int(n_sources.get(c.case_id, 0)),
         "n_events": int(n_events.get(c.case_id, 0)),
     } for c in sorted(raw.cases.values(), key=lambda c: c.case_id)]))
     sources = typed("sources", pd.DataFrame([source_row(s) for _, s in
                                              sorted(raw.sources.items())]))
-    groups = typed("groups", pd.DataFrame([{"group_id": g.group_id, "name": g.name,
-                                            "aliases": ";".join(g.aliases)}
+    groups = typed("groups", pd.DataFrame([{"group_id": g.group_id, "name": g.name}
                                            for _, g in sorted(raw.groups.items())]))
+    # Lists of the raw files, one row per item (a repeated item counts once).
+    case_groups = _pairs("case_groups", [(c.case_id, g) for c in sorted(
+        raw.cases.values(), key=lambda c: c.case_id) for g in dict.fromkeys(c.groups)])
+    group_aliases = _pairs("group_aliases", [(g.group_id, a) for _, g in sorted(
+        raw.groups.items()) for a in dict.fromkeys(g.aliases)])
+    event_agencies = _pairs("event_agencies", sorted(
+        (e.annotation.id, a) for e in checked.events
+        for a in dict.fromkeys(e.annotation.agencies or [])))
     dismissed = pd.DataFrame(checked.dismissed_rows,
                              columns=["source_id", "text", "text_start", "text_end", "reason"])
     dismissed = typed("dismissed_expressions",
                       dismissed.sort_values(["source_id", "text_start"], ignore_index=True))
     return Dataset(events=events, cases=cases, sources=sources, groups=groups,
-                   stage_overrides=typed("stage_overrides", stage_overrides_frame(raw)),
+                   case_groups=case_groups, group_aliases=group_aliases,
+                   event_agencies=event_agencies, stage_overrides=typed("stage_overrides", stage_overrides_frame(raw)),
                    dismissed=dismissed, version=version, warnings=tuple(checked.warnings))
+
+
+def _pairs(name: str, rows: list[tuple[str, str]]) -> pd.DataFrame:
+    columns = [c.name for c in TABLES[name]["columns"]]
+    return typed(name, pd.DataFrame(rows, columns=columns))
 
 
 def validate(raw_dir: Path = RAW_DIR, root: Path = PROJECT_ROOT) -> list[Problem]:

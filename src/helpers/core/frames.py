@@ -9,14 +9,14 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.core.errors import UnknownIdError
 from helpers.core.paths import PROCESSED_DIR
-from helpers.core.schema import TABLES
+from helpers.core.schema import DERIVED_TABLES, TABLES
 
 _PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64",
                  "boolean": "boolean"}
@@ -71,24 +71,31 @@ def typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 # Tables of the dataset, by attribute of Dataset (the dismissed expressions' is shorter).
 ATTRIBUTES = {"events": "events", "cases": "cases", "sources": "sources", "groups": "groups",
-              "stage_overrides": "stage_overrides", "dismissed": "dismissed_expressions",
-              "case_timeline": "case_timeline", "case_stages": "case_stages",
+              "case_groups": "case_groups", "group_aliases": "group_aliases",
+              "event_agencies": "event_agencies", "stage_overrides": "stage_overrides",
+              "dismissed": "dismissed_expressions", "case_timeline": "case_timeline",
+              "case_timeline_events": "case_timeline_events", "case_stages": "case_stages",
               "delays": "delays"}
 
 
 @dataclass(frozen=True)
 class Dataset:
     """Every table of the dataset, typed. The build fills the primary ones; the derived ones
-    (case_timeline, case_stages, delays) are None until the derive step adds them."""
+    (case_timeline, case_timeline_events, case_stages, delays) are None until the derive step
+    adds them."""
 
     events: pd.DataFrame
     cases: pd.DataFrame
     sources: pd.DataFrame
     groups: pd.DataFrame
+    case_groups: pd.DataFrame
+    group_aliases: pd.DataFrame
+    event_agencies: pd.DataFrame
     stage_overrides: pd.DataFrame
     dismissed: pd.DataFrame
     version: str
     case_timeline: pd.DataFrame | None = None
+    case_timeline_events: pd.DataFrame | None = None
     case_stages: pd.DataFrame | None = None
     delays: pd.DataFrame | None = None
     warnings: tuple = ()  # the build's warnings (helpers.build.lint); none when loaded
@@ -99,11 +106,10 @@ class Dataset:
         return [(name, frames[name]) for name in TABLES if frames.get(name) is not None]
 
     def with_derived(self, derived) -> "Dataset":
-        """This dataset with the derived tables (anything with those three attributes),
-        typed as the loader types them."""
-        return replace(self, case_timeline=typed("case_timeline", derived.case_timeline),
-                       case_stages=typed("case_stages", derived.case_stages),
-                       delays=typed("delays", derived.delays))
+        """This dataset with the derived tables (anything with their attributes), typed as the
+        loader types them."""
+        return replace(self, **{name: typed(name, getattr(derived, name))
+                                for name in DERIVED_TABLES})
 
     @property
     def case_ids(self) -> list[str]:
@@ -122,6 +128,26 @@ class Dataset:
         if source_id not in self.source_ids:
             raise UnknownIdError("source id", source_id, self.source_ids)
         return source_id
+
+    @cached_property
+    def event_ids_by_timeline_key(self) -> dict[tuple[str, str], list[str]]:
+        """The event rows behind each (case_id, event_key) of the case timeline."""
+        found: dict[tuple[str, str], list[str]] = {}
+        frame = self.case_timeline_events
+        for case_id, key, event_id in zip(frame.case_id, frame.event_key, frame.event_id):
+            found.setdefault((case_id, key), []).append(event_id)
+        return found
+
+    def timeline_records(self, rows: pd.DataFrame | None = None) -> list[dict]:
+        """Rows of case_timeline (all, or those given) as dicts, each with its `event_ids`."""
+        rows = self.case_timeline if rows is None else rows
+        ids = self.event_ids_by_timeline_key
+        return [{**r, "event_ids": ids.get((r["case_id"], r["event_key"]), [])}
+                for r in rows.to_dict("records")]
+
+    def groups_of(self, case_id: str) -> list[str]:
+        """The groups a case is attributed to, in the order cases.yaml gives them."""
+        return list(self.case_groups.group_id[self.case_groups.case_id == case_id])
 
     def events_with_outlets(self) -> pd.DataFrame:
         """Events joined with their source's outlet and publication, as figures want them."""

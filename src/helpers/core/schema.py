@@ -17,6 +17,13 @@ from helpers.core.vocab import (
 ISO_REDUCED_DATE = r"^$|^\d{4}(-\d{2}(-\d{2})?|-W\d{2})?$"
 
 
+def bounds_columns(kind: str) -> tuple[str, str, str]:
+    """The (earliest, latest, precision) columns of an event's date (`kind` "date") or of an
+    ultimatum's deadline ("deadline"), in events and case_timeline."""
+    lead = "" if kind == "date" else f"{kind}_"
+    return f"{lead}earliest_datetime", f"{lead}latest_datetime", f"{kind}_precision"
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -50,13 +57,13 @@ EVENTS = [
        "source's language); empty when the source gives no date."),
     _c("is_date_text_verbatim", "boolean", "`false` when date_text is our English rendering of a "
        "citation-only source's date, not its own words.", required=True),
-    _c("event_date", "string", "Normalised date, ISO 8601 at its precision (2022-10-09, 2024-W17, "
+    _c("date_iso", "string", "Normalised date, ISO 8601 at its precision (2022-10-09, 2024-W17, "
        "2024-04, 2022); empty when undated.", pattern=ISO_REDUCED_DATE),
     _c("time_of_day", "string", "Time of day where stated: HH:MM, or a TIMEX3 part of day "
        "(MO morning, MI midday, AF afternoon, EV evening, NI night)."),
-    _c("date_earliest", "datetime", "Earliest moment the event can have happened, local time of "
-       "the case's time zone (cases.timezone), no offset.", required=True),
-    _c("date_latest", "datetime", "Latest moment (inclusive, to the second), local time.",
+    _c("earliest_datetime", "datetime", "Earliest moment the event can have happened, local time "
+       "of the case's time zone (cases.timezone), no offset.", required=True),
+    _c("latest_datetime", "datetime", "Latest moment (inclusive, to the second), local time.",
        required=True),
     _c("date_precision", "string", "Precision of the date (see Date precision).", required=True,
        enum=tuple(DATE_PRECISIONS)),
@@ -66,9 +73,11 @@ EVENTS = [
     _c("date_value", "string", "TIMEX3-style value of the date (e.g. 2024-05-01TNI)."),
     _c("date_note", "string", "The annotator's explanation when the hand date overrides the resolver."),
     _c("deadline_text", "string", "Ultimatums: the deadline as the source wrote it."),
-    _c("deadline_date", "string", "Ultimatums: normalised deadline date.", pattern=ISO_REDUCED_DATE),
-    _c("deadline_earliest", "datetime", "Ultimatums: earliest moment of the deadline, local time."),
-    _c("deadline_latest", "datetime", "Ultimatums: latest moment of the deadline, local time."),
+    _c("deadline_iso", "string", "Ultimatums: normalised deadline date.", pattern=ISO_REDUCED_DATE),
+    _c("deadline_earliest_datetime", "datetime", "Ultimatums: earliest moment of the deadline, "
+       "local time."),
+    _c("deadline_latest_datetime", "datetime", "Ultimatums: latest moment of the deadline, local "
+       "time."),
     _c("deadline_precision", "string", "Ultimatums: precision of the deadline.",
        enum=("", *DATE_PRECISIONS)),
     _c("deadline_method", "string", "Ultimatums: how the deadline was obtained."),
@@ -83,8 +92,8 @@ EVENTS = [
     _c("target", "string", "Police actions: the group targeted (groups.csv)."),
     _c("group_id", "string", "Group-level events: the group they concern (the target of a police "
        "action, the actor of a relaunch); empty for a case's own events."),
-    _c("agencies", "string", "Police actions: agencies involved, separated by ';'."),
-    _c("countries_count", "integer", "Police actions: number of countries involved, where stated."),
+    _c("n_countries", "integer", "Police actions: number of countries involved, where stated "
+       "(the annotation's countries_count); the agencies are in event_agencies."),
     _c("data_volume_gb", "number", "Volume of data in gigabytes, where the source states it."),
     _c("ransom_amount", "number", "Ransom demands: the amount the source states."),
     _c("ransom_currency", "string", "Its currency: EUR, USD or BTC.",
@@ -107,8 +116,6 @@ CASES = [
     _c("city", "string", "City of the facility.", required=True),
     _c("country_code", "string", "ISO 3166-1 alpha-2 country code.", required=True,
        pattern=r"^[A-Z]{2}$"),
-    _c("groups", "string", "Group ids the case is attributed to, separated by ';'; empty when "
-       "no source attributes it."),
     _c("timezone", "string", "IANA time zone of the local times of the case's events.",
        required=True),
     _c("n_sources", "integer", "Number of sources with events of the case.", required=True),
@@ -127,8 +134,10 @@ SOURCES = [
     _c("published", "string", "Publication date or datetime as known (ISO 8601)."),
     _c("published_qualifier", "string", "How exact the publication date is.", required=True,
        enum=tuple(PUBLISHED_QUALIFIERS)),
-    _c("published_earliest", "datetime", "Earliest publication moment, Europe/Paris local time."),
-    _c("published_latest", "datetime", "Latest publication moment; empty when unbounded."),
+    _c("published_earliest_datetime", "datetime", "Earliest publication moment, Europe/Paris "
+       "local time."),
+    _c("published_latest_datetime", "datetime", "Latest publication moment; empty when "
+       "unbounded."),
     _c("published_basis", "string", "How the publication date is known."),
     _c("received_date", "date", "Date the project obtained the text or the citation.",
        required=True),
@@ -142,7 +151,22 @@ SOURCES = [
 GROUPS = [
     _c("group_id", "string", "Stable id of the group.", required=True, unique=True),
     _c("name", "string", "Usual name.", required=True),
-    _c("aliases", "string", "Other names sources use, separated by ';'."),
+]
+
+CASE_GROUPS = [
+    _c("case_id", "string", "Case.", required=True),
+    _c("group_id", "string", "A group the case is attributed to (a case no source attributes "
+       "has no row).", required=True),
+]
+
+GROUP_ALIASES = [
+    _c("group_id", "string", "Group.", required=True),
+    _c("alias", "string", "Another name sources use for it.", required=True),
+]
+
+EVENT_AGENCIES = [
+    _c("event_id", "string", "Event (a police action).", required=True),
+    _c("agency", "string", "An agency involved, as the source names it.", required=True),
 ]
 
 BEST_DATE_RULE = (
@@ -162,17 +186,15 @@ CASE_TIMELINE = [
     _c("n_sources", "integer", "Number of sources reporting the event.", required=True),
     _c("n_dated_sources", "integer", "Of those, the number that date it (precision other than "
        "undated).", required=True),
-    _c("source_ids", "string", "Those sources, separated by ';'.", required=True),
-    _c("event_ids", "string", "The event rows, separated by ';'.", required=True),
     _c("best_date", "date", "Best date, the local calendar day of best_datetime. "
        + BEST_DATE_RULE),
     _c("best_datetime", "datetime", "Best moment, to the second: the one every figure, stage "
        "and delay uses."),
-    _c("date_earliest", "datetime", "Earliest bound of what the sources together say: of the "
-       "interval they share when they agree, of all of them when disputed (but a source holding "
-       "another's interval; undated sources' "
+    _c("earliest_datetime", "datetime", "Earliest bound of what the sources together say: of "
+       "the interval they share when they agree, of all of them when disputed (but a source "
+       "holding another's interval; undated sources' "
        "bounds only when none dates the event).", required=True),
-    _c("date_latest", "datetime", "Latest bound, likewise.", required=True),
+    _c("latest_datetime", "datetime", "Latest bound, likewise.", required=True),
     _c("date_precision", "string", "Precision of the best date: the finest dated source's when "
        "they agree, the chosen source's when disputed; undated when no source dates it.",
        required=True, enum=tuple(DATE_PRECISIONS)),
@@ -182,15 +204,22 @@ CASE_TIMELINE = [
        required=True),
     _c("deadline_best_date", "date", "Ultimatums: best date of the deadline (same rule)."),
     _c("deadline_best_datetime", "datetime", "Ultimatums: best moment of the deadline."),
-    _c("deadline_earliest", "datetime", "Ultimatums: earliest bound of the deadline."),
-    _c("deadline_latest", "datetime", "Ultimatums: latest bound of the deadline."),
+    _c("deadline_earliest_datetime", "datetime", "Ultimatums: earliest bound of the deadline."),
+    _c("deadline_latest_datetime", "datetime", "Ultimatums: latest bound of the deadline."),
     _c("deadline_precision", "string", "Ultimatums: precision of the deadline's best date.",
        enum=("", *DATE_PRECISIONS)),
-    _c("deadline_is_disputed", "boolean", "Ultimatums: `true` when the sources' deadlines share no "
+    _c("is_deadline_disputed", "boolean", "Ultimatums: `true` when the sources' deadlines share no "
        "moment."),
     _c("n_deadline_sources", "integer", "Number of sources giving a deadline.", required=True),
-    _c("data_volume_gb_min", "number", "Smallest data volume stated by a source."),
-    _c("data_volume_gb_max", "number", "Largest data volume stated by a source."),
+    _c("min_data_volume_gb", "number", "Smallest data volume stated by a source."),
+    _c("max_data_volume_gb", "number", "Largest data volume stated by a source."),
+]
+
+CASE_TIMELINE_EVENTS = [
+    _c("case_id", "string", "Case (with event_key, a row of case_timeline).", required=True),
+    _c("event_key", "string", "Real-world event within the case.", required=True),
+    _c("event_id", "string", "An event row reporting it (events.csv; its source is there).",
+       required=True),
 ]
 
 CASE_STAGES = [
@@ -215,8 +244,8 @@ CASE_STAGES = [
     _c("n_dated_sources", "integer", "Of those, sources that date it.", required=True),
     _c("best_date", "date", "The chosen event's best date (case_timeline.best_date)."),
     _c("best_datetime", "datetime", "Its best moment (case_timeline.best_datetime)."),
-    _c("date_earliest", "datetime", "Its earliest bound (case_timeline.date_earliest)."),
-    _c("date_latest", "datetime", "Its latest bound (case_timeline.date_latest)."),
+    _c("earliest_datetime", "datetime", "Its earliest bound (case_timeline.earliest_datetime)."),
+    _c("latest_datetime", "datetime", "Its latest bound (case_timeline.latest_datetime)."),
     _c("date_precision", "string", "Precision of its best date.",
        enum=("", *DATE_PRECISIONS)),
     _c("is_disputed", "boolean", "`true` when its dated sources disagree."),
@@ -272,6 +301,16 @@ TABLES: dict[str, dict] = {
                 "foreign_keys": []},
     "groups": {"title": "Groups", "columns": GROUPS, "primary_key": ["group_id"],
                "foreign_keys": []},
+    "case_groups": {"title": "The groups each case is attributed to", "columns": CASE_GROUPS,
+                    "primary_key": ["case_id", "group_id"],
+                    "foreign_keys": [("case_id", "cases", "case_id"),
+                                     ("group_id", "groups", "group_id")]},
+    "group_aliases": {"title": "Other names of each group", "columns": GROUP_ALIASES,
+                      "primary_key": ["group_id", "alias"],
+                      "foreign_keys": [("group_id", "groups", "group_id")]},
+    "event_agencies": {"title": "The agencies of each police action", "columns": EVENT_AGENCIES,
+                       "primary_key": ["event_id", "agency"],
+                       "foreign_keys": [("event_id", "events", "event_id")]},
     "stage_overrides": {"title": "Stages whose event the annotator names, with the reason",
                         "columns": STAGE_OVERRIDES, "primary_key": ["case_id", "stage"],
                         "foreign_keys": [("case_id", "cases", "case_id")]},
@@ -280,6 +319,12 @@ TABLES: dict[str, dict] = {
                       "columns": CASE_TIMELINE, "primary_key": ["case_id", "event_key"],
                       "foreign_keys": [("case_id", "cases", "case_id"),
                                        ("group_id", "groups", "group_id")]},
+    "case_timeline_events": {"title": "The event rows behind each row of the case timeline "
+                                      "(derived)",
+                             "columns": CASE_TIMELINE_EVENTS,
+                             "primary_key": ["case_id", "event_key", "event_id"],
+                             "foreign_keys": [("case_id", "cases", "case_id"),
+                                              ("event_id", "events", "event_id")]},
     "case_stages": {"title": "Stages of each case's attack and the event standing for each "
                              "(derived)",
                     "columns": CASE_STAGES, "primary_key": ["case_id", "stage"],
@@ -293,6 +338,6 @@ TABLES: dict[str, dict] = {
 }
 
 # Tables built from data/raw, and tables derived from them by helpers.derive.
-PRIMARY_TABLES = ("events", "cases", "sources", "groups", "stage_overrides",
-                  "dismissed_expressions")
-DERIVED_TABLES = ("case_timeline", "case_stages", "delays")
+PRIMARY_TABLES = ("events", "cases", "sources", "groups", "case_groups", "group_aliases",
+                  "event_agencies", "stage_overrides", "dismissed_expressions")
+DERIVED_TABLES = ("case_timeline", "case_timeline_events", "case_stages", "delays")

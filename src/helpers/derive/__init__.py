@@ -36,6 +36,7 @@ import pandas as pd
 
 from helpers.core.errors import DatasetError, Problem
 from helpers.core.labels import is_missing, span_label
+from helpers.core.schema import bounds_columns
 from helpers.core.vocab import DATE_PRECISIONS, STAGE_EVENT_TYPES, STAGES
 
 PRECISION_RANK = {name: rank for rank, name in enumerate(DATE_PRECISIONS)}
@@ -123,10 +124,10 @@ def _holds(outer: Interval, inner: Interval) -> bool:
 def _intervals(rows: list[dict], prefix: str) -> list[Interval]:
     found = []
     for row in rows:
-        lo, hi = row.get(f"{prefix}_earliest"), row.get(f"{prefix}_latest")
+        earliest, latest, precision = bounds_columns(prefix)
+        lo, hi, precision = row.get(earliest), row.get(latest), row.get(precision)
         if is_missing(lo) or is_missing(hi):
             continue
-        precision = row.get(f"{prefix}_precision")
         found.append(Interval(pd.Timestamp(lo), pd.Timestamp(hi),
                               "day" if is_missing(precision) else str(precision)))
     return found
@@ -138,11 +139,11 @@ def _intervals(rows: list[dict], prefix: str) -> list[Interval]:
 
 TIMELINE_COLUMNS = [
     "case_id", "event_key", "event_type", "is_context", "group_id", "n_sources",
-    "n_dated_sources", "source_ids", "event_ids", "best_date", "best_datetime",
-    "date_earliest", "date_latest", "date_precision", "spread_days", "is_disputed",
-    "deadline_best_date", "deadline_best_datetime", "deadline_earliest", "deadline_latest",
-    "deadline_precision", "deadline_is_disputed", "n_deadline_sources", "data_volume_gb_min",
-    "data_volume_gb_max",
+    "n_dated_sources", "best_date", "best_datetime",
+    "earliest_datetime", "latest_datetime", "date_precision", "spread_days", "is_disputed",
+    "deadline_best_date", "deadline_best_datetime", "deadline_earliest_datetime", "deadline_latest_datetime",
+    "deadline_precision", "is_deadline_disputed", "n_deadline_sources", "min_data_volume_gb",
+    "max_data_volume_gb",
 ]
 
 
@@ -151,7 +152,7 @@ def _timeline_row(case_id: str, key: str, rows: list[dict], group_id: str | None
     deadlines = _intervals(rows, "deadline")
     deadline = combine(deadlines) if deadlines else None
     volumes = [float(r["data_volume_gb"]) for r in rows if not is_missing(r.get("data_volume_gb"))]
-    sources = sorted({str(r["source_id"]) for r in rows})
+    sources = {str(r["source_id"]) for r in rows}
     dated_sources = {str(r["source_id"]) for r in rows
                      if not is_missing(r.get("date_precision")) and r["date_precision"] != "undated"}
     return {
@@ -162,43 +163,45 @@ def _timeline_row(case_id: str, key: str, rows: list[dict], group_id: str | None
         "group_id": group_id,
         "n_sources": len(sources),
         "n_dated_sources": len(dated_sources),
-        "source_ids": ";".join(sources),
-        "event_ids": ";".join(sorted(str(r["event_id"]) for r in rows)),
         "best_date": date.best.normalize() if date.best is not None else None,
         "best_datetime": date.best,
-        "date_earliest": date.earliest,
-        "date_latest": date.latest,
+        "earliest_datetime": date.earliest,
+        "latest_datetime": date.latest,
         "date_precision": date.precision,
         "spread_days": date.spread_days,
         "is_disputed": date.is_disputed,
         "deadline_best_date": deadline.best.normalize() if deadline else None,
         "deadline_best_datetime": deadline.best if deadline else None,
-        "deadline_earliest": deadline.earliest if deadline else None,
-        "deadline_latest": deadline.latest if deadline else None,
+        "deadline_earliest_datetime": deadline.earliest if deadline else None,
+        "deadline_latest_datetime": deadline.latest if deadline else None,
         "deadline_precision": deadline.precision if deadline else None,
-        "deadline_is_disputed": deadline.is_disputed if deadline else None,
+        "is_deadline_disputed": deadline.is_disputed if deadline else None,
         "n_deadline_sources": len({str(r["source_id"]) for r in rows
-                                   if not is_missing(r.get("deadline_earliest"))}),
-        "data_volume_gb_min": min(volumes) if volumes else None,
-        "data_volume_gb_max": max(volumes) if volumes else None,
+                                   if not is_missing(r.get("deadline_earliest_datetime"))}),
+        "min_data_volume_gb": min(volumes) if volumes else None,
+        "max_data_volume_gb": max(volumes) if volumes else None,
     }
 
 
 # The event columns the derivation reads (the others are evidence it does not need).
 EVENT_COLUMNS_USED = (
     "event_id", "case_id", "event_type", "event_key", "is_context", "group_id", "source_id",
-    "date_earliest", "date_latest", "date_precision", "deadline_earliest", "deadline_latest",
+    "earliest_datetime", "latest_datetime", "date_precision", "deadline_earliest_datetime", "deadline_latest_datetime",
     "deadline_precision", "data_volume_gb")
 
 
-def case_groups(cases: pd.DataFrame) -> dict[str, list[str]]:
-    """Each case's group ids (the `groups` column splits on ';')."""
-    return {str(c): [g for g in str(groups if not is_missing(groups) else "").split(";") if g]
-            for c, groups in zip(cases["case_id"], cases["groups"])}
+def groups_by_case(cases: pd.DataFrame, case_groups: pd.DataFrame) -> dict[str, list[str]]:
+    """Each case's group ids (none for a case no source attributes)."""
+    found: dict[str, list[str]] = {str(c): [] for c in cases["case_id"]}
+    for case_id, group_id in zip(case_groups["case_id"], case_groups["group_id"]):
+        found[str(case_id)].append(str(group_id))
+    return found
 
 
-def case_timeline(events: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
-    """One row per (case, event_key); group-level events appear on every case of their group."""
+def case_timeline(events: pd.DataFrame, cases: pd.DataFrame, case_groups: pd.DataFrame
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per (case, event_key), group-level events on every case of their group; and
+    the event rows behind each (case_timeline_events)."""
     own: dict[str, dict[str, list[dict]]] = {}
     context: dict[str, dict[str, list[dict]]] = {}
     for row in events[[c for c in EVENT_COLUMNS_USED if c in events]].to_dict("records"):
@@ -208,13 +211,16 @@ def case_timeline(events: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
         else:
             own.setdefault(str(row["case_id"]), {}).setdefault(str(row["event_key"]),
                                                                []).append(row)
-    rows, problems = [], []
-    for case_id, groups in sorted(case_groups(cases).items()):
+    rows, members, problems = [], [], []
+    for case_id, groups in sorted(groups_by_case(cases, case_groups).items()):
         own_keys = own.get(case_id, {})
         rows += [_timeline_row(case_id, key, key_rows, None)
                  for key, key_rows in sorted(own_keys.items())]
+        members += [(case_id, key, str(r["event_id"]))
+                    for key, key_rows in own_keys.items() for r in key_rows]
         for group in sorted(groups):
             for key, key_rows in sorted(context.get(group, {}).items()):
+                members += [(case_id, key, str(r["event_id"])) for r in key_rows]
                 if key in own_keys:
                     problems.append(Problem(
                         "data/processed/events.csv", 0, key, "event_key",
@@ -230,12 +236,14 @@ def case_timeline(events: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     if problems:
         raise DatasetError(problems)
     table = pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
-    return table.sort_values(["case_id", "date_earliest", "event_key"], ignore_index=True,
-                             key=_sortable)
+    table = table.sort_values(["case_id", "earliest_datetime", "event_key"], ignore_index=True,
+                              key=_sortable)
+    events_of = pd.DataFrame(sorted(set(members)), columns=["case_id", "event_key", "event_id"])
+    return table, events_of
 
 
 def _sortable(column: pd.Series) -> pd.Series:
-    return column.astype("datetime64[ns]") if column.name == "date_earliest" else column
+    return column.astype("datetime64[ns]") if column.name == "earliest_datetime" else column
 
 
 def _article(noun: str) -> str:
@@ -247,7 +255,7 @@ def _article(noun: str) -> str:
 STAGE_COLUMNS = [
     "case_id", "stage", "stage_order", "event_type", "event_key", "is_reported", "is_dated",
     "chosen_by", "selection_reason", "n_candidates", "n_sources", "n_dated_sources",
-    "best_date", "best_datetime", "date_earliest", "date_latest", "date_precision",
+    "best_date", "best_datetime", "earliest_datetime", "latest_datetime", "date_precision",
     "is_disputed", "days_since_attack",
 ]
 
@@ -282,15 +290,16 @@ def _stage_end(stage: str, row: dict | None) -> StageEnd:
     if row is None:
         return NOT_REPORTED
     # A deadline stands in the deadline_* columns of its ultimatum's row.
-    bounds, best = ("deadline", "deadline_") if stage == "deadline" else ("date", "")
+    kind, best = ("deadline", "deadline_") if stage == "deadline" else ("date", "")
+    earliest, latest, precision = bounds_columns(kind)
     value = row[f"{best}best_datetime"]
-    return StageEnd(stage, str(row["event_key"]), pd.Timestamp(row[f"{bounds}_earliest"]),
-                    pd.Timestamp(row[f"{bounds}_latest"]),
+    return StageEnd(stage, str(row["event_key"]), pd.Timestamp(row[earliest]),
+                    pd.Timestamp(row[latest]),
                     None if is_missing(value) else pd.Timestamp(value),
-                    str(row[f"{bounds}_precision"]),
+                    str(row[precision]),
                     int(row["n_deadline_sources" if best else "n_sources"]),
                     int(row["n_deadline_sources" if best else "n_dated_sources"]),
-                    bool(row[f"{best}is_disputed"]))
+                    bool(row["is_deadline_disputed" if best else "is_disputed"]))
 
 
 def _candidates(stage: str, timeline_rows: list[dict]) -> list[dict]:
@@ -318,7 +327,7 @@ def _choose(stage: str, rows: list[dict], override) -> tuple[dict | None, str, s
             reason += f"; {undated} undated {kind} event{'s' if undated > 1 else ''} not used"
         return chosen, "rule", reason
     if rows:
-        chosen = min(rows, key=lambda r: (pd.Timestamp(r["date_earliest"]), r["event_key"]))
+        chosen = min(rows, key=lambda r: (pd.Timestamp(r["earliest_datetime"]), r["event_key"]))
         return chosen, "rule", (f"reported, but no source dates the {kind}: no delay is "
                                 "measured to or from it")
     return None, "", f"no source reports {_article(kind)} {kind}"
@@ -361,8 +370,8 @@ def case_stages(timeline: pd.DataFrame, cases: pd.DataFrame,
                 "n_candidates": len(candidates), "n_sources": end.n_sources,
                 "n_dated_sources": end.n_dated_sources,
                 "best_date": end.best.normalize() if end.is_dated else None,
-                "best_datetime": end.best, "date_earliest": end.earliest,
-                "date_latest": end.latest, "date_precision": end.precision,
+                "best_datetime": end.best, "earliest_datetime": end.earliest,
+                "latest_datetime": end.latest, "date_precision": end.precision,
                 "is_disputed": end.is_disputed if end.is_reported else None,
                 "days_since_attack": None,
             })
@@ -458,17 +467,19 @@ def delays(stages: pd.DataFrame, timeline: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True)
 class Derived:
     case_timeline: pd.DataFrame
+    case_timeline_events: pd.DataFrame
     case_stages: pd.DataFrame
     delays: pd.DataFrame
 
     def items(self):
-        return {"case_timeline": self.case_timeline, "case_stages": self.case_stages,
-                "delays": self.delays}.items()
+        return {"case_timeline": self.case_timeline,
+                "case_timeline_events": self.case_timeline_events,
+                "case_stages": self.case_stages, "delays": self.delays}.items()
 
 
-def derive(events: pd.DataFrame, cases: pd.DataFrame,
+def derive(events: pd.DataFrame, cases: pd.DataFrame, case_groups: pd.DataFrame,
            stage_overrides: pd.DataFrame | None = None) -> Derived:
     """The derived tables from typed event rows (as :func:`helpers.core.frames.read_table` gives)."""
-    timeline = case_timeline(events, cases)
+    timeline, timeline_events = case_timeline(events, cases, case_groups)
     stages = case_stages(timeline, cases, stage_overrides)
-    return Derived(timeline, stages, delays(stages, timeline))
+    return Derived(timeline, timeline_events, stages, delays(stages, timeline))

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.derive import case_groups as _groups_by_case
+from helpers.derive import groups_by_case
 
 SUMMARY_DELAYS = ("attack_to_disclosure", "attack_to_claim", "claim_to_leak", "attack_to_leak")
 UNATTRIBUTED = "unattributed"
 
 
-def case_groups(cases: pd.DataFrame) -> pd.DataFrame:
+def attributions(cases: pd.DataFrame, case_groups: pd.DataFrame) -> pd.DataFrame:
     """One row per (case, group); a case no source attributes gets the group 'unattributed'."""
     rows = [{"case_id": case_id, "group_id": group}
-            for case_id, groups in sorted(_groups_by_case(cases).items())
+            for case_id, groups in sorted(groups_by_case(cases, case_groups).items())
             for group in groups or [UNATTRIBUTED]]
     return pd.DataFrame(rows, columns=["case_id", "group_id"])
 
@@ -37,13 +37,13 @@ def _summarise(delays: pd.DataFrame) -> dict:
     }
 
 
-def delay_summary(delays: pd.DataFrame, cases: pd.DataFrame,
+def delay_summary(delays: pd.DataFrame, cases: pd.DataFrame, case_groups: pd.DataFrame,
                   by_group: bool = False) -> pd.DataFrame:
     """Median and range of the main delays across cases, overall or per group."""
     table = delays[delays.delay.isin(SUMMARY_DELAYS)]
     keys = ["delay"]
     if by_group:
-        table = table.merge(case_groups(cases), on="case_id")
+        table = table.merge(attributions(cases, case_groups), on="case_id")
         keys = ["group_id", "delay"]
     rows = []
     for key, part in table.groupby(keys, sort=True):
@@ -57,12 +57,12 @@ def delay_summary(delays: pd.DataFrame, cases: pd.DataFrame,
             .reset_index(drop=True))
 
 
-def leak_share(stages: pd.DataFrame, cases: pd.DataFrame, by_group: bool = False
-               ) -> pd.DataFrame:
+def leak_share(stages: pd.DataFrame, cases: pd.DataFrame, case_groups: pd.DataFrame,
+               by_group: bool = False) -> pd.DataFrame:
     """Share of cases with a reported leak (any source, dated or not), overall or per group."""
     leak = stages[stages.stage == "leak"]
     leaked = set(leak.loc[leak.is_reported.astype(bool), "case_id"])
-    frame = case_groups(cases) if by_group else cases[["case_id"]].copy()
+    frame = attributions(cases, case_groups) if by_group else cases[["case_id"]].copy()
     frame["has_leak"] = frame.case_id.isin(leaked)
     if by_group:
         grouped = frame.groupby("group_id", sort=True).has_leak

@@ -36,8 +36,8 @@ FORM_FIELDS = ("case", "type", "event_key", "status", "quote", "quote_occurrence
                "not_before", "not_after", "actor", "target", "data_volume_gb", "deadline",
                "summary", "notes")
 EVENT_COLUMNS = ["event_id", "case_id", "event_type", "event_key", "source_id", "date_text",
-                 "is_date_text_verbatim", "event_date", "time_of_day", "date_earliest",
-                 "date_latest", "date_precision", "date_method", "deadline_text", "deadline_date",
+                 "is_date_text_verbatim", "date_iso", "time_of_day", "earliest_datetime",
+                 "latest_datetime", "date_precision", "date_method", "deadline_text", "deadline_iso",
                  "quote", "quote_start", "quote_end", "date_text_start", "date_text_end",
                  "paraphrase", "actor", "target", "status", "summary"]
 NEEDS_LIVE_KERNEL = ("The annotation form needs a live, interactive kernel: open this notebook "
@@ -85,7 +85,7 @@ def live_data(state: annotate.SourceState, sources: pd.DataFrame | None) -> Live
     from helpers.build.rows import source_row
 
     events = pd.DataFrame(state.event_rows, columns=EVENT_COLUMNS)
-    for column in ("date_earliest", "date_latest", "event_date"):
+    for column in ("earliest_datetime", "latest_datetime", "date_iso"):
         events[column] = pd.to_datetime(events[column].replace("", None), errors="coerce")
     dismissed = pd.DataFrame(state.dismissed_rows,
                              columns=["source_id", "text", "text_start", "text_end", "reason"])

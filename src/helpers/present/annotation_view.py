@@ -32,8 +32,8 @@ from helpers.resolution import quotes
 
 UNKNOWN_STYLE = {"label": "Event", "color": "#555555"}
 
-EVENT_COLUMNS = ["event_id", "event_type", "date_text", "resolved", "event_date",
-                 "date_method", "deadline_text", "deadline_date", "status", "summary"]
+EVENT_COLUMNS = ["event_id", "event_type", "date_text", "resolved", "date_iso",
+                 "date_method", "deadline_text", "deadline_iso", "status", "summary"]
 
 CSS = """
 .hrt-view { font-family: Georgia, 'DejaVu Serif', serif; max-width: 52em; }
@@ -138,11 +138,11 @@ def collect_highlights(text: str, events, dismissed=None, expressions: Iterable 
                     covered.append(span)
                     result.highlights.append(Highlight(
                         *span, "date", event_type,
-                        f"deadline of {event_id}: {text_or_empty(row.get('deadline_date'))}", event_id))
+                        f"deadline of {event_id}: {text_or_empty(row.get('deadline_iso'))}", event_id))
         d_start, d_end = _int(row.get("date_text_start")), _int(row.get("date_text_end"))
         if d_start is not None and d_end is not None and 0 <= d_start < d_end <= len(text):
             covered.append((d_start, d_end))
-            resolved = text_or_empty(row.get("event_date")) or "undated"
+            resolved = text_or_empty(row.get("date_iso")) or "undated"
             result.highlights.append(Highlight(
                 d_start, d_end, "date", event_type,
                 f"date of {event_id}: {resolved} ({text_or_empty(row.get('date_precision'))})",
@@ -305,7 +305,7 @@ def paraphrases_html(events: pd.DataFrame) -> str:
 
 
 def _resolved(row: dict) -> str:
-    lo, hi = row.get("date_earliest"), row.get("date_latest")
+    lo, hi = row.get("earliest_datetime"), row.get("latest_datetime")
     if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
         return "—"
     precision = text_or_empty(row.get("date_precision")) or None
@@ -316,11 +316,11 @@ def events_table(data: Dataset, source_id: str) -> pd.DataFrame:
     """The source's events with their dates as written and as resolved, in date order."""
     rows = data.events[data.events.source_id == source_id].copy()
     rows["resolved"] = [_resolved(r) for r in rows.to_dict("records")]
-    rows = rows.sort_values(["date_earliest", "event_id"], na_position="last")
+    rows = rows.sort_values(["earliest_datetime", "event_id"], na_position="last")
     rows = rows[[c for c in EVENT_COLUMNS if c in rows]]
     for column in rows.columns:
         rows[column] = rows[column].astype(object).where(rows[column].notna(), "")
-    empty = [c for c in ("deadline_text", "deadline_date") if c in rows and not rows[c].any()]
+    empty = [c for c in ("deadline_text", "deadline_iso") if c in rows and not rows[c].any()]
     return rows.drop(columns=empty).set_index("event_id")
 
 
@@ -380,7 +380,7 @@ def events_view(data: Dataset, source_id: str) -> HTML:
     from helpers.present.tables import show
 
     rows = data.events[data.events.source_id == source_id].sort_values(
-        ["date_earliest", "event_id"], na_position="last")
+        ["earliest_datetime", "event_id"], na_position="last")
     records = []
     for row in rows.to_dict("records"):
         written = text_or_empty(row.get("date_text"))

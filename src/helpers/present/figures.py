@@ -31,6 +31,7 @@ from plotly.subplots import make_subplots
 
 from helpers.core.errors import UnknownIdError
 from helpers.core.labels import date_label, days_label, is_missing, span_label, volume_label
+from helpers.core.schema import bounds_columns
 from helpers.core.vocab import STAGES
 from helpers.derive import DAY_OR_FINER, DELAYS
 
@@ -87,13 +88,13 @@ def case_infos(data) -> dict[str, CaseInfo]:
     names = dict(zip(data.groups.group_id, data.groups.name))
     volumes: dict[str, tuple[float, float]] = {}
     own = data.case_timeline[~data.case_timeline.is_context.astype(bool)]
-    for row in own.dropna(subset=["data_volume_gb_max"]).itertuples():
+    for row in own.dropna(subset=["max_data_volume_gb"]).itertuples():
         low, high = volumes.get(row.case_id, (math.inf, -math.inf))
-        volumes[row.case_id] = (min(low, row.data_volume_gb_min), max(high, row.data_volume_gb_max))
+        volumes[row.case_id] = (min(low, row.min_data_volume_gb), max(high, row.max_data_volume_gb))
     infos = {}
     for row in data.cases.to_dict("records"):
-        ids = [g for g in str(row.get("groups") or "").split(";") if g and not is_missing(g)]
         case_id = str(row["case_id"])
+        ids = data.groups_of(case_id)
         name = row.get("short_name")
         infos[case_id] = CaseInfo(
             case_id, str(name if not is_missing(name) else row["city"]), str(row["victim"]),
@@ -260,16 +261,16 @@ def index_events(data, case_ids=None) -> dict[str, dict]:
 def versions(timeline_row: dict, events_by_id: dict[str, dict], deadline: bool = False,
              dated_only: bool = True) -> list[Version]:
     """The distinct dates the sources give for one real-world event (or its deadline)."""
-    prefix = "deadline" if deadline else "date"
+    earliest, latest, precision_column = bounds_columns("deadline" if deadline else "date")
     found: dict[tuple, Version] = {}
-    for event_id in str(timeline_row["event_ids"]).split(";"):
+    for event_id in timeline_row["event_ids"]:
         row = events_by_id.get(event_id)
-        if row is None or is_missing(row.get(f"{prefix}_earliest")):
+        if row is None or is_missing(row.get(earliest)):
             continue
-        precision = str(row.get(f"{prefix}_precision") or "day")
+        precision = str(row.get(precision_column) or "day")
         if dated_only and precision == "undated":
             continue
-        key = (row[f"{prefix}_earliest"], row[f"{prefix}_latest"])
+        key = (row[earliest], row[latest])
         found.setdefault(key, Version(pd.Timestamp(key[0]), pd.Timestamp(key[1]), precision,
                                       [])).rows.append(row)
     return sorted(found.values(), key=lambda v: (v.mid, v.latest))
@@ -285,7 +286,7 @@ def refined(found: list[Version]) -> list[Version]:
 
 def _undated_outlets(timeline_row: dict, events_by_id: dict[str, dict]) -> list[str]:
     outlets = []
-    for event_id in str(timeline_row["event_ids"]).split(";"):
+    for event_id in timeline_row["event_ids"]:
         row = events_by_id.get(event_id, {})
         if row.get("date_precision") == "undated":
             outlets.append(str(row.get("outlet") or row.get("source_id")))
@@ -347,7 +348,7 @@ def _day(ts, origin: pd.Timestamp) -> int:
 def _stage_hover(info: CaseInfo, stage: str, row: dict, day: int | None, align_on: str,
                  timeline_row: dict | None, events_by_id) -> str:
     lines = [f"<b>{_esc(STYLE[stage]['label'])}</b> · {_esc(info.name)}"]
-    label = span_label(row["date_earliest"], row["date_latest"], row["date_precision"])
+    label = span_label(row["earliest_datetime"], row["latest_datetime"], row["date_precision"])
     if day is not None:
         lines.append(f"Day {day} after the {_esc(align_on.replace('_', ' '))}: "
                      f"{_esc(date_label(row['best_date']))} (best date)")
@@ -388,8 +389,9 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
     order = _chronological(chosen, stages) if case_ids is None else chosen
     infos = case_infos(data)
     wanted = set(chosen)
-    timeline = {(r["case_id"], r["event_key"]): r for r in data.case_timeline.to_dict("records")
-                if r["case_id"] in wanted}
+    timeline = {(r["case_id"], r["event_key"]): r
+                for r in data.timeline_records(data.case_timeline[
+                    data.case_timeline.case_id.isin(wanted)])}
     events_by_id = index_events(data, chosen)
     marks: dict[str, dict[str, list]] = {}
     ranges: dict[str, dict[str, list]] = {}
@@ -417,7 +419,7 @@ def comparison_figure(data, case_ids=None, align_on: str = "attack", title: str 
                 undated.append(STYLE[stage]["label"].lower().replace(" (day 0)", ""))
                 continue
             tl = timeline.get((case_id, row["event_key"]))
-            lo, hi = _day(row["date_earliest"], origin), _day(row["date_latest"], origin)
+            lo, hi = _day(row["earliest_datetime"], origin), _day(row["latest_datetime"], origin)
             best = _day(row["best_date"], origin)
             lowest, highest = min(lowest, lo), max(highest, hi)
             hover = _stage_hover(info, stage, row, best, align_on, tl, events_by_id)
@@ -750,7 +752,7 @@ def cases_calendar(data, case_ids=None, title: str | None = None,
         style = styles[info.groups[0] if info.groups else UNATTRIBUTED["name"]]
         g = by_group.setdefault(group, {"x": [], "y": [], "hover": [], "data": [],
                                         "style": style, "bars": []})
-        label = span_label(attack["date_earliest"], attack["date_latest"],
+        label = span_label(attack["earliest_datetime"], attack["latest_datetime"],
                            attack["date_precision"])
         hover = (f"<b>{_esc(info.name)}</b><br>{_esc(info.victim)}<br>"
                  f"Attack: {_esc(label)}<br>Group: {_esc(group)}"
@@ -761,7 +763,7 @@ def cases_calendar(data, case_ids=None, title: str | None = None,
             g["hover"].append(hover)
             g["data"].append([case_id])
         else:
-            g["bars"].append((attack["date_earliest"], attack["date_latest"], y, hover))
+            g["bars"].append((attack["earliest_datetime"], attack["latest_datetime"], y, hover))
     fig = go.Figure()
     for group, g in sorted(by_group.items(), key=lambda item: (item[0] == UNATTRIBUTED["name"],
                                                                item[0])):
@@ -854,7 +856,7 @@ def case_calendar(data, case_id: str, title: str | None = None) -> go.Figure:
     info = case_infos(data)[case_id]
     events_by_id = index_events(data, [case_id])
     timeline = data.case_timeline[data.case_timeline.case_id == case_id]
-    own = timeline[~timeline.is_context.astype(bool)].to_dict("records")
+    own = data.timeline_records(timeline[~timeline.is_context.astype(bool)])
     dated = sorted((r for r in own if not is_missing(r["best_datetime"])),
                    key=lambda r: (r["best_datetime"], r["event_key"]))
     undated = [r for r in own if is_missing(r["best_datetime"])]
@@ -892,7 +894,7 @@ def case_calendar(data, case_id: str, title: str | None = None) -> go.Figure:
                 t["y"].append(y + offset)
                 t["hover"].append(hover)
                 t["data"].append([case_id, str(r["event_key"]), kind, ";".join(v.outlets)])
-            disputed = bool(r["deadline_is_disputed" if deadline else "is_disputed"])
+            disputed = bool(r["is_deadline_disputed" if deadline else "is_disputed"])
             best["x"].append(best_x)
             best["y"].append(y)
             best["hover"].append(f"<b>{_esc(label)}</b>: the dataset's best date is "

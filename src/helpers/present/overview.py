@@ -28,11 +28,6 @@ def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _split(value: object) -> list[str]:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return []
-    return [part for part in str(value).split(";") if part]
-
 
 def counts(data: Dataset) -> pd.DataFrame:
     """Headline counts of the dataset, one row per thing counted."""
@@ -69,14 +64,16 @@ def event_type_coverage(data: Dataset) -> pd.DataFrame:
 
     0 means no source reports one. Police actions are the context of the case's group.
     """
-    timeline = data.case_timeline
+    reports = (data.case_timeline_events
+               .merge(data.case_timeline[["case_id", "event_key", "event_type"]],
+                      on=["case_id", "event_key"])
+               .merge(data.events[["event_id", "source_id"]], on="event_id"))
+    counts = reports.groupby(["case_id", "event_type"]).source_id.nunique()
     table = pd.DataFrame(0, index=pd.Index(data.case_ids, name="case_id"),
                          columns=list(EVENT_TYPES), dtype="int64")
-    for (case_id, event_type), rows in timeline.groupby(["case_id", "event_type"],
-                                                        observed=True):
-        sources = {s for value in rows.source_ids for s in _split(value)}
+    for (case_id, event_type), n_sources in counts.items():
         if case_id in table.index and event_type in table.columns:
-            table.loc[case_id, event_type] = len(sources)
+            table.loc[case_id, event_type] = int(n_sources)
     table.columns = [c.replace("_", " ") for c in table.columns]
     return table
 
@@ -185,8 +182,10 @@ def leak_share_table(data: Dataset) -> pd.DataFrame:
     from helpers.derive.crosscase import leak_share
 
     rows = []
-    for label, frame in (("all cases", leak_share(data.case_stages, data.cases)),
-                         (None, leak_share(data.case_stages, data.cases, by_group=True))):
+    for label, frame in (("all cases", leak_share(data.case_stages, data.cases,
+                                                  data.case_groups)),
+                         (None, leak_share(data.case_stages, data.cases, data.case_groups,
+                                           by_group=True))):
         for row in frame.to_dict("records"):
             rows.append({"Cases": label or names_of(data).get(row["group_id"], row["group_id"]),
                          "Cases counted": str(int(row["n_cases"])),

@@ -83,7 +83,7 @@ def stage_date(row: dict, with_range: bool = True) -> str:
     if not row.get("is_dated"):
         return "not dated"
     precision = row.get("date_precision")
-    allowed = span_label(row["date_earliest"], row["date_latest"], precision)
+    allowed = span_label(row["earliest_datetime"], row["latest_datetime"], precision)
     if precision in ("week", "month", "year"):
         return f"{allowed} ({precision} only)"
     best = date_label(row["best_date"])
@@ -127,7 +127,7 @@ def _ransoms(data) -> dict[str, str]:
     """Per case, the amounts the sources state, demand by demand in date order ("$10 million
     or €10 million (sources differ); $1 million"), or that a ransom was demanded."""
     demands = data.events[data.events.event_type == "ransom_demand"].sort_values(
-        ["date_earliest", "event_id"])
+        ["earliest_datetime", "event_id"])
     amounts: dict[str, dict[str, list[str]]] = {}
     for case_id, key, amount, currency in zip(demands.case_id, demands.event_key,
                                               demands.ransom_amount, demands.ransom_currency):
@@ -235,11 +235,11 @@ def source_dates(data, case_id: str, disputed_only: bool = False,
         timeline = timeline[timeline.is_disputed.astype(bool)]
     rows = []
     ordered = timeline.sort_values(["best_datetime", "event_key"], na_position="last")
-    for line in ordered.to_dict("records"):
+    for line in data.timeline_records(ordered):
         event = STYLE.get(line["event_type"], STYLE["police_action"])["label"]
         key = words(line["event_key"]).replace("-", " ")
         name = event if key == words(line["event_type"]) else f"{event}: {key}"
-        for event_id in str(line["event_ids"]).split(";"):
+        for event_id in line["event_ids"]:
             row = events_by_id.get(event_id)
             if row is None:
                 continue
@@ -251,7 +251,7 @@ def source_dates(data, case_id: str, disputed_only: bool = False,
             else:
                 as_written = f"« {written} »"
             precision = str(row.get("date_precision") or "")
-            reads = span_label(row["date_earliest"], row["date_latest"], precision)
+            reads = span_label(row["earliest_datetime"], row["latest_datetime"], precision)
             outlet = str(row.get("outlet") or row["source_id"])
             rows.append({
                 "Event": name,
@@ -271,7 +271,7 @@ def disagreements(data, case_id: str) -> pd.DataFrame:
     timeline = data.case_timeline[(data.case_timeline.case_id == case_id)
                                   & data.case_timeline.is_disputed.astype(bool)]
     rows = []
-    for line in timeline.sort_values("best_datetime").to_dict("records"):
+    for line in data.timeline_records(timeline.sort_values("best_datetime")):
         every = versions(line, events_by_id)
         rows.append({
             "Event": STYLE.get(line["event_type"], STYLE["police_action"])["label"]

@@ -108,7 +108,8 @@ def index_html(data, present: set[str], processed_rel: str, title: str) -> str:
                     f"</td><td>{_e(row['Published'])}</td><td>{_e(row['Kind'])}</td>"
                     f"<td>{_e(row['Cases'])}</td></tr>")
     body.append("</table>")
-    files = ["events", "case_timeline", "case_stages", "delays", "cases", "sources", "groups"]
+    files = ["events", "case_timeline", "case_stages", "delays", "cases", "sources", "groups",
+             "case_groups"]
     body += ["<h2>The data</h2>",
              f"<p>The {linked(pages.CODEBOOK, 'codebook')} documents every table, column, "
              "vocabulary and rule (best dates, stages, delays). The tables are CSV files of a "

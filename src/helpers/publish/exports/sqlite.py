@@ -29,32 +29,34 @@ DEFAULT_DIR = BUILD_DIR / "datasette"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER",
              "datetime": "TEXT", "date": "TEXT"}
 # Referenced tables first, so that every foreign key points at rows already there.
-TABLE_ORDER = ("groups", "cases", "sources", "events", "stage_overrides", "case_timeline",
+TABLE_ORDER = ("groups", "group_aliases", "cases", "case_groups", "sources", "events",
+               "event_agencies", "stage_overrides", "case_timeline", "case_timeline_events",
                "case_stages", "delays", "dismissed_expressions")
 FTS_COLUMNS = ("summary", "quote", "paraphrase", "date_text", "notes")
 # What a reader filters on first; Datasette shows the counts beside each table.
 FACETS = {
     "events": ["case_id", "event_type", "actor", "status", "date_precision"],
-    "cases": ["facility_kind", "incident_kind", "groups"],
+    "cases": ["facility_kind", "incident_kind"],
+    "case_groups": ["group_id"],
+    "event_agencies": ["agency"],
     "sources": ["outlet", "language", "published_qualifier", "has_text"],
     "case_timeline": ["case_id", "event_type", "group_id", "date_precision", "is_disputed"],
     "case_stages": ["case_id", "stage", "date_precision", "chosen_by"],
     "delays": ["case_id", "delay", "flag"],
     "dismissed_expressions": ["source_id"],
     "groups": [],
+    "group_aliases": [],
+    "case_timeline_events": ["case_id"],
     "stage_overrides": ["case_id", "stage"],
 }
 # The column Datasette shows for a row that another table references.
 LABELS = {"cases": "short_name", "sources": "outlet", "groups": "name"}
-SORT = {"events": "date_earliest", "case_timeline": "date_earliest", "sources": "published",
+SORT = {"events": "earliest_datetime", "case_timeline": "earliest_datetime", "sources": "published",
         "case_stages": "stage_order"}
 
 
 def _frames(data) -> dict[str, pd.DataFrame]:
-    return {"events": data.events, "cases": data.cases, "sources": data.sources,
-            "groups": data.groups, "stage_overrides": data.stage_overrides,
-            "case_timeline": data.case_timeline, "case_stages": data.case_stages,
-            "delays": data.delays, "dismissed_expressions": data.dismissed}
+    return dict(data.items())
 
 
 def _sql_value(value, kind: str):

@@ -123,8 +123,8 @@ def _published(source) -> tuple[dt.datetime, str]:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=ZoneInfo(DEFAULT_TZ))
         return moment.astimezone(dt.timezone.utc), f"published {published}"
-    if text(source.published_earliest):
-        day = pd.Timestamp(source.published_earliest).date()
+    if text(source.published_earliest_datetime):
+        day = pd.Timestamp(source.published_earliest_datetime).date()
         note = {"approximate": f"published {published} (approximate)",
                 "on_or_after": f"published on or after {published}"}.get(
             source.published_qualifier, f"published {published}")
@@ -138,7 +138,7 @@ def _published(source) -> tuple[dt.datetime, str]:
 
 def _event_description(row, source, tz: str, disputed: bool) -> str:
     lines = [text(row.summary)]
-    when = span_label(row.date_earliest, row.date_latest, row.date_precision)
+    when = span_label(row.earliest_datetime, row.latest_datetime, row.date_precision)
     written = text(row.date_text)
     if row.date_precision == "undated":
         lines.append(f"The source gives no date; {when}, local time ({tz}).")
@@ -152,9 +152,9 @@ def _event_description(row, source, tz: str, disputed: bool) -> str:
     if disputed:
         lines.append("The sources disagree on when this happened: the events labelled "
                      "with the same event-key are the other sources' accounts.")
-    if text(row.deadline_text) or text(row.deadline_date):
-        deadline = (span_label(row.deadline_earliest, row.deadline_latest,
-                               row.deadline_precision) if text(row.deadline_earliest) else "")
+    if text(row.deadline_text) or text(row.deadline_iso):
+        deadline = (span_label(row.deadline_earliest_datetime, row.deadline_latest_datetime,
+                               row.deadline_precision) if text(row.deadline_earliest_datetime) else "")
         lines.append(f"Deadline: \u201c{text(row.deadline_text)}\u201d"
                      + (f" ({deadline})" if deadline else "") + ".")
     if text(row.ransom_amount):
@@ -215,7 +215,7 @@ def build_bundle(data=None, processed_dir: Path = PROCESSED_DIR) -> stix2.Bundle
     cases = {c.case_id: c for c in data.cases.itertuples(index=False)}
     groups = {}
     for group in data.groups.itertuples(index=False):
-        aliases = [a for a in text(group.aliases).split(";") if a]
+        aliases = list(data.group_aliases.alias[data.group_aliases.group_id == group.group_id])
         groups[group.group_id] = stix2.IntrusionSet(
             id=stix_id("intrusion-set", group.group_id), name=group.name,
             aliases=aliases or None,
@@ -223,7 +223,7 @@ def build_bundle(data=None, processed_dir: Path = PROCESSED_DIR) -> stix2.Bundle
             external_references=[_own_reference(f"group:{group.group_id}")], **common)
     objects += [groups[g] for g in sorted(groups)]
 
-    events = data.events.sort_values(["date_earliest", "event_id"], kind="stable")
+    events = data.events.sort_values(["earliest_datetime", "event_id"], kind="stable")
     # Real-world events whose dated sources share no moment: each source's event says so.
     # (Group-level context has no case in the event rows: it is keyed by "".)
     disputed = {("" if r.is_context else r.case_id, r.event_key)
@@ -248,9 +248,9 @@ def build_bundle(data=None, processed_dir: Path = PROCESSED_DIR) -> stix2.Bundle
                        else EVENT_TYPES.get(row.event_type))
         timing = {}
         if row.date_precision != "undated":
-            start, end = _utc(row.date_earliest, tz), _utc(row.date_latest, tz)
+            start, end = _utc(row.earliest_datetime, tz), _utc(row.latest_datetime, tz)
             fidelity = PRECISION_FIDELITY[row.date_precision]
-            if fidelity == "month" and pd.Timestamp(row.date_earliest).day != 1:
+            if fidelity == "month" and pd.Timestamp(row.earliest_datetime).day != 1:
                 fidelity = "day"  # part of a month ("mi-avril"): its bounds are days
             timing = {"start_time": start, "start_time_fidelity": fidelity}
             if end > start:
@@ -303,10 +303,10 @@ def build_bundle(data=None, processed_dir: Path = PROCESSED_DIR) -> stix2.Bundle
                         f"({case.country_code}), victim in case {case_id}.",
             external_references=[_own_reference(f"case:{case_id}")], **common)
         victims[case_id] = victim
-        case_groups = [g for g in text(case.groups).split(";") if g]
+        case_groups = data.groups_of(case_id)
         stages = data.case_stages[(data.case_stages.case_id == case_id)
                                   & (data.case_stages.stage == "attack")]
-        attack = (span_label(stages.date_earliest.iloc[0], stages.date_latest.iloc[0],
+        attack = (span_label(stages.earliest_datetime.iloc[0], stages.latest_datetime.iloc[0],
                              stages.date_precision.iloc[0])
                   if len(stages) and bool(stages.is_dated.iloc[0]) else "not dated")
         year = pd.Timestamp(stages.best_date.iloc[0]).year if attack != "not dated" else ""
@@ -414,7 +414,7 @@ def check_bundle(payload: bytes | str | dict, data=None) -> dict:
     listed = sum(len(o["extensions"][INCIDENT_CORE]["events"]) for o in by_type["incident"])
     if listed != len(case_events):
         raise ExportError(f"incidents list {listed} events, the cases have {len(case_events)}")
-    attributions = sum(len([g for g in text(v).split(";") if g]) for v in data.cases.groups)
+    attributions = len(data.case_groups)
     found = sum(1 for r in by_type["relationship"] if r["relationship_type"] == "attributed-to")
     if found != attributions:
         raise ExportError(f"{found} attributed-to relationships, the cases name {attributions}")

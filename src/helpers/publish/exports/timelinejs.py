@@ -86,8 +86,8 @@ def _credit(source) -> str:
 
 def slide(row, source, group: str) -> dict:
     """One event row as a TimelineJS slide (the row must be dated)."""
-    grain = _grain(row.date_precision, row.date_earliest)
-    earliest, latest = pd.Timestamp(row.date_earliest), pd.Timestamp(row.date_latest)
+    grain = _grain(row.date_precision, row.earliest_datetime)
+    earliest, latest = pd.Timestamp(row.earliest_datetime), pd.Timestamp(row.latest_datetime)
     when = span_label(earliest, latest, row.date_precision)
     written = text(row.date_text)
     paragraphs = [f"<p>{_escape(row.summary)}</p>"]
@@ -133,7 +133,7 @@ def timeline(data, case_ids, title: str | None = None) -> dict:
     cases = data.cases.set_index("case_id")
     sources = {s.source_id: s for s in data.sources.itertuples(index=False)}
     rows = data.events[data.events.case_id.isin(list(case_ids))].sort_values(
-        ["date_earliest", "event_id"], kind="stable")
+        ["earliest_datetime", "event_id"], kind="stable")
     events, undated = [], []
     for row in rows.itertuples(index=False):
         group = cases.loc[row.case_id, "short_name"]
@@ -175,12 +175,12 @@ def check_timeline(payload: dict, data, case_ids) -> None:
         row = dated.loc[event["unique_id"]]
         if event.get("group") not in groups:
             raise ExportError(f"{event['unique_id']}: group {event.get('group')!r}")
-        grain = _grain(row.date_precision, row.date_earliest)
+        grain = _grain(row.date_precision, row.earliest_datetime)
         start = event.get("start_date") or {}
-        if not isinstance(start.get("year"), int) or start != tl_date(row.date_earliest, grain):
+        if not isinstance(start.get("year"), int) or start != tl_date(row.earliest_datetime, grain):
             raise ExportError(f"{event['unique_id']}: start_date {start} is not "
-                              f"{row.date_earliest} at its precision")
-        if "end_date" in event and event["end_date"] != tl_date(row.date_latest, grain):
+                              f"{row.earliest_datetime} at its precision")
+        if "end_date" in event and event["end_date"] != tl_date(row.latest_datetime, grain):
             raise ExportError(f"{event['unique_id']}: end_date {event['end_date']}")
         quote = text(row.quote)
         media = event.get("media", {}).get("url", "")
