@@ -10,9 +10,10 @@ from frames import case_groups_frame, cases_frame, event_record, events_frame
 
 from helpers.core.errors import DatasetError
 from helpers.core.frames import load_dataset, read_table
+from helpers.core.intervals import Interval
 from helpers.core.paths import PROCESSED_DIR
 from helpers.core.vocab import STAGES
-from helpers.derive import DELAYS, Interval, combine, derive
+from helpers.derive import DELAYS, combine, derive
 from helpers.pipeline import build_dataset
 from helpers.publish.package import render_outputs
 

@@ -13,7 +13,7 @@ import pytest
 from frames import dataset_of, event_record
 
 from helpers.core.frames import load_dataset
-from helpers.derive import DAY_OR_FINER
+from helpers.core.intervals import DAY_OR_FINER
 from helpers.present import figures
 
 DATA = load_dataset()

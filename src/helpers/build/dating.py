@@ -1,26 +1,24 @@
-"""Dating: each date as written resolved, checked against the hand date; undated events bounded."""
+"""Interval: each date as written resolved, checked against the hand date; undated events bounded."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from helpers.build.model import Dating, ResolvedEvent, _iso
+from helpers.build.model import ResolvedEvent, _iso
 from helpers.build.roots import Roots
 from helpers.core.errors import Problem
+from helpers.core.intervals import Interval
 from helpers.core.suggest import did_you_mean
 from helpers.resolution import dates
-from helpers.resolution.hand import HandDate, parse_hand_date
+from helpers.resolution.hand import parse_hand_date
 
 
-def _from_resolution(res: dates.DateResolution) -> Dating:
-    return Dating(res.earliest, res.latest, res.precision, res.method, res.value)
+def _from_resolution(res: dates.DateResolution) -> Interval:
+    return Interval(res.earliest, res.latest, res.precision, res.method, res.value)
 
 
-def _from_hand(hand: HandDate, method: str) -> Dating:
-    return Dating(hand.earliest, hand.latest, hand.precision, method, hand.value)
-
-
-def _overlap(a: Dating | HandDate, b: Dating | HandDate) -> bool:
-    return a.earliest <= b.latest and b.earliest <= a.latest
+def _from_hand(hand: Interval, method: str) -> Interval:
+    return replace(hand, method=method)
 
 
 def _language(item: ResolvedEvent) -> str:
@@ -48,8 +46,8 @@ def _unresolved_hint(item: ResolvedEvent, date_text: str, reference: datetime,
 
 
 def _date_expression(item: ResolvedEvent, date_text: str | None, hand_text: str | None,
-                     note: str | None, field_prefix: str, anchor: Dating | None
-                     ) -> tuple[Dating | None, list[Problem]]:
+                     note: str | None, field_prefix: str, anchor: Interval | None
+                     ) -> tuple[Interval | None, list[Problem]]:
     """Resolve a date as written, and check it against the annotator's hand date."""
     event = item.annotation
     hand = None
@@ -80,11 +78,11 @@ def _date_expression(item: ResolvedEvent, date_text: str | None, hand_text: str 
         reason = str(err) if str(err).startswith("cannot resolve") else f"cannot resolve: {err}"
         return None, [event.problem(f"{field_prefix}date_text", reason,
                                     _unresolved_hint(item, date_text, reference, anchor_value))]
-    if hand and not _overlap(hand, resolved):
+    if hand and not hand.overlaps(resolved):
         if note:
             return _from_hand(hand, "hand_explained"), []
         return None, [event.problem(
-            f"{field_prefix}date", f"hand date {hand.text} disagrees with {date_text!r} "
+            f"{field_prefix}date", f"hand date {hand_text.strip()} disagrees with {date_text!r} "
             f"resolved as {resolved.value} ({_iso(resolved.earliest)} to {_iso(resolved.latest)})",
             "correct the hand date, or explain the difference in 'date_note'")]
     return resolved, []
@@ -202,7 +200,7 @@ def _date_events(events: list[ResolvedEvent], roots: Roots) -> list[Problem]:
         anchor = same_source_bounds.get((item.source.source_id, *item.scope, event.anchor))
         if anchor is None and (*item.scope, event.anchor) in key_bounds:
             lo, hi = key_bounds[(*item.scope, event.anchor)]
-            anchor = Dating(lo, hi, "day", "anchor_across_sources", "")
+            anchor = Interval(lo, hi, "day", "anchor_across_sources", "")
         if anchor is None and roots.key((*item.scope, event.anchor)):
             root = roots.key((*item.scope, event.anchor))
             roots.stop(root, f"{{n}} event{{s}} anchored on {event.anchor!r} not dated "
@@ -246,7 +244,7 @@ def _date_events(events: list[ResolvedEvent], roots: Roots) -> list[Problem]:
                 problems.append(event.problem("not_after", f"bounds are inverted: not before "
                                               f"{_iso(earliest)} but not after {_iso(latest)}"))
                 continue
-            item.dating = Dating(earliest.astimezone(item.tz), latest.astimezone(item.tz),
+            item.dating = Interval(earliest.astimezone(item.tz), latest.astimezone(item.tz),
                                  "undated", f"bounds:{lo_label}..{hi_label}", "")
     for item in events:
         deadline = item.annotation.deadline or {}

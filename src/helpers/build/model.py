@@ -5,19 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from helpers.core.intervals import Interval
 from helpers.raw.annotations import Annotation
 from helpers.raw.sources import Source
-
-
-@dataclass
-class Dating:
-    """Where an event (or a deadline) lies in time, and how we know."""
-
-    earliest: datetime
-    latest: datetime
-    precision: str
-    method: str
-    value: str  # TIMEX3-style; "" when undated
 
 
 @dataclass
@@ -30,8 +20,8 @@ class ResolvedEvent:
     quote_span: tuple[int, int] | None = None
     date_text_span: tuple[int, int] | None = None
     deadline_text_span: tuple[int, int] | None = None
-    dating: Dating | None = None
-    deadline: Dating | None = None
+    dating: Interval | None = None    # where the event lies in time, and how we know
+    deadline: Interval | None = None
 
     @property
     def scope(self) -> tuple[str, str]:

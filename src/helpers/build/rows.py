@@ -3,19 +3,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.build.model import Dating, ResolvedEvent, _iso
+from helpers.build.model import ResolvedEvent, _iso
+from helpers.core.intervals import Interval
 from helpers.core.vocab import GROUP_EVENT_TYPES
 from helpers.raw.load import Raw
 from helpers.raw.sources import Source
 
 
-def _event_date(dating: Dating | None) -> str:
+def _event_date(dating: Interval | None) -> str:
     if dating is None or not dating.value:
         return ""
     return dating.value.split("T")[0]
 
 
-def _time_of_day(dating: Dating | None) -> str:
+def _time_of_day(dating: Interval | None) -> str:
     if dating is None or "T" not in dating.value:
         return ""
     return dating.value.split("T", 1)[1]

@@ -1,4 +1,9 @@
 """Controlled vocabularies, each term with the definition the codebook prints."""
+import re
+
+# Ids and keys written in data/raw (cases, groups, sources, events, event keys): lower-case
+# words and digits joined by hyphens.
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 EVENT_TYPES: dict[str, str] = {
     "intrusion": "Initial access: the attackers enter the systems, where a source dates it apart from the attack (often found later by the investigation).",

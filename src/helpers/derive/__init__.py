@@ -35,12 +35,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.core.errors import DatasetError, Problem
+from helpers.core.intervals import DAY_OR_FINER, PRECISION_RANK, Interval
 from helpers.core.labels import is_missing, span_label
 from helpers.core.schema import bounds_columns
-from helpers.core.vocab import DATE_PRECISIONS, STAGE_EVENT_TYPES, STAGES
-
-PRECISION_RANK = {name: rank for rank, name in enumerate(DATE_PRECISIONS)}
-DAY_OR_FINER = ("minute", "hour", "part_of_day", "day")
+from helpers.core.vocab import STAGE_EVENT_TYPES, STAGES
 
 # (delay, from stage, to stage), in the order of the table.
 DELAYS: tuple[tuple[str, str, str], ...] = (
@@ -58,19 +56,6 @@ DELAYS: tuple[tuple[str, str, str], ...] = (
 
 
 # --- one real-world event across its sources ----------------------------------------------
-
-@dataclass(frozen=True)
-class Interval:
-    """One source's bounds for one date (inclusive), with the precision it gave."""
-
-    earliest: pd.Timestamp
-    latest: pd.Timestamp
-    precision: str
-
-    @property
-    def mid(self) -> pd.Timestamp:
-        return (self.earliest + (self.latest - self.earliest) / 2).floor("s")
-
 
 @dataclass(frozen=True)
 class Combined:
@@ -101,7 +86,7 @@ def combine(intervals: list[Interval]) -> Combined:
         return Combined(lo, hi, None, "undated", 0, False, None)
     # A source whose interval holds another's ("en mars" beside "le 9 mars à 20h33") says
     # nothing the finer one does not: it never widens a dispute nor moves its best date.
-    refined = [i for i in dated if not any(_holds(i, j) for j in dated)]
+    refined = [i for i in dated if not any(i.holds(j) for j in dated)]
     if agree:
         best = Interval(shared_lo, shared_hi, "").mid
         precision = min((i.precision for i in dated), key=PRECISION_RANK.__getitem__)
@@ -115,22 +100,8 @@ def combine(intervals: list[Interval]) -> Combined:
     return Combined(lo, hi, best, precision, len(dated), not agree, spread)
 
 
-def _holds(outer: Interval, inner: Interval) -> bool:
-    """True when `outer` strictly contains `inner`."""
-    return (outer.earliest <= inner.earliest and inner.latest <= outer.latest
-            and (outer.earliest, outer.latest) != (inner.earliest, inner.latest))
-
-
-def _intervals(rows: list[dict], prefix: str) -> list[Interval]:
-    found = []
-    for row in rows:
-        earliest, latest, precision = bounds_columns(prefix)
-        lo, hi, precision = row.get(earliest), row.get(latest), row.get(precision)
-        if is_missing(lo) or is_missing(hi):
-            continue
-        found.append(Interval(pd.Timestamp(lo), pd.Timestamp(hi),
-                              "day" if is_missing(precision) else str(precision)))
-    return found
+def _intervals(rows: list[dict], kind: str) -> list[Interval]:
+    return [i for i in (Interval.from_row(row, kind) for row in rows) if i is not None]
 
 
 

@@ -579,7 +579,7 @@ def _occurrence(needle: str, text: str, start: int) -> int | None:
 
 
 def describe_dating(dating) -> str:
-    """A build's Dating for people: value, precision, bounds, method."""
+    """A build's dating (an Interval) for people: value, precision, bounds, method."""
     if dating is None:
         return "not dated"
     lo = dating.earliest.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")

@@ -23,17 +23,17 @@ from __future__ import annotations
 import html
 import math
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from helpers.core.errors import UnknownIdError
+from helpers.core.intervals import DAY_OR_FINER, Interval
 from helpers.core.labels import date_label, days_label, is_missing, span_label, volume_label
-from helpers.core.schema import bounds_columns
 from helpers.core.vocab import STAGES
-from helpers.derive import DAY_OR_FINER, DELAYS
+from helpers.derive import DELAYS
 
 # Okabe-Ito colours; every style also has its own symbol, so colour is never the only cue.
 STYLE: dict[str, dict[str, str]] = {
@@ -220,26 +220,15 @@ def _base_layout(fig: go.Figure, title: str, subtitle: str, height: int, top: in
 
 # --- per-source versions of a date ----------------------------------------------------------
 
-@dataclass
-class Version:
-    """One date of an event as some sources give it (same bounds)."""
+@dataclass(frozen=True)
+class Version(Interval):
+    """One date of an event as some sources give it (same bounds), with their rows."""
 
-    earliest: pd.Timestamp
-    latest: pd.Timestamp
-    precision: str
-    rows: list[dict]
+    rows: list[dict] = field(default_factory=list)
 
     @property
     def outlets(self) -> list[str]:
         return list(dict.fromkeys(str(r.get("outlet") or r["source_id"]) for r in self.rows))
-
-    @property
-    def is_point(self) -> bool:
-        return self.precision in DAY_OR_FINER
-
-    @property
-    def mid(self) -> pd.Timestamp:
-        return (self.earliest + (self.latest - self.earliest) / 2).floor("s")
 
     def label(self, year: bool = True) -> str:
         return span_label(self.earliest, self.latest, self.precision, year)
@@ -261,27 +250,22 @@ def index_events(data, case_ids=None) -> dict[str, dict]:
 def versions(timeline_row: dict, events_by_id: dict[str, dict], deadline: bool = False,
              dated_only: bool = True) -> list[Version]:
     """The distinct dates the sources give for one real-world event (or its deadline)."""
-    earliest, latest, precision_column = bounds_columns("deadline" if deadline else "date")
+    kind = "deadline" if deadline else "date"
     found: dict[tuple, Version] = {}
     for event_id in timeline_row["event_ids"]:
         row = events_by_id.get(event_id)
-        if row is None or is_missing(row.get(earliest)):
+        date = Interval.from_row(row, kind) if row is not None else None
+        if date is None or (dated_only and date.precision == "undated"):
             continue
-        precision = str(row.get(precision_column) or "day")
-        if dated_only and precision == "undated":
-            continue
-        key = (row[earliest], row[latest])
-        found.setdefault(key, Version(pd.Timestamp(key[0]), pd.Timestamp(key[1]), precision,
-                                      [])).rows.append(row)
+        found.setdefault((date.earliest, date.latest),
+                         Version(date.earliest, date.latest, date.precision)).rows.append(row)
     return sorted(found.values(), key=lambda v: (v.mid, v.latest))
 
 
 def refined(found: list[Version]) -> list[Version]:
     """The versions that hold no other (a month beside a day in it says nothing more): the
     ones a dispute is about, as in :func:`helpers.derive.combine`."""
-    return [v for v in found
-            if not any(v.earliest <= w.earliest and w.latest <= v.latest
-                       and (v.earliest, v.latest) != (w.earliest, w.latest) for w in found)]
+    return [v for v in found if not any(v.holds(w) for w in found)]
 
 
 def _undated_outlets(timeline_row: dict, events_by_id: dict[str, dict]) -> list[str]:

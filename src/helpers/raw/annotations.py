@@ -1,16 +1,21 @@
 """Hand annotations: one YAML file per source, each event checked field by field."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.core.errors import Problem
 from helpers.core.suggest import field_problems, unknown_hint
-from helpers.core.vocab import EVENT_TYPES, EXCEPTABLE_RULES, GROUP_EVENT_TYPES, STATUSES, SYNONYMS
+from helpers.core.vocab import (
+    EVENT_TYPES,
+    EXCEPTABLE_RULES,
+    GROUP_EVENT_TYPES,
+    ID_PATTERN,
+    STATUSES,
+    SYNONYMS,
+)
 from helpers.raw.yamlio import LocatedDict, load_yaml
 
-EVENT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FILE_FIELDS = ("source", "events", "dismissed")
 EVENT_FIELDS = (
     "id", "case", "type", "event_key", "status", "quote", "quote_occurrence", "paraphrase",
@@ -92,10 +97,10 @@ def _check_event(event: Annotation, evidence: str | None = None) -> list[Problem
         f, required, EVENT_FIELDS,
         lambda name, message: event.problem(name, message),
         lambda name, hint: event.problem(name, "unknown field", hint), _is_text)
-    if _is_text(f.get("id")) and not EVENT_ID.match(f["id"]):
+    if _is_text(f.get("id")) and not ID_PATTERN.match(f["id"]):
         problems.append(event.problem("id", f"{f['id']!r} is not a valid id",
                                       "use lower-case letters, digits and hyphens"))
-    if _is_text(f.get("event_key")) and not EVENT_ID.match(f["event_key"]):
+    if _is_text(f.get("event_key")) and not ID_PATTERN.match(f["event_key"]):
         problems.append(event.problem("event_key", f"{f['event_key']!r} is not a valid key",
                                       "use lower-case letters, digits and hyphens"))
     if _is_text(f.get("type")) and f["type"] not in EVENT_TYPES:

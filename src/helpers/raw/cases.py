@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from helpers.core.errors import Problem
 from helpers.core.suggest import field_problems, unknown_hint
-from helpers.core.vocab import FACILITY_KINDS, INCIDENT_KINDS, STAGES
-from helpers.raw.sources import SLUG
+from helpers.core.vocab import FACILITY_KINDS, ID_PATTERN, INCIDENT_KINDS, STAGES
 from helpers.raw.yamlio import LocatedDict, load_yaml
 
 CASE_FIELDS = ("case_id", "victim", "short_name", "facility_kind", "incident_kind", "city",
@@ -70,7 +69,7 @@ def _check_fields(record: LocatedDict, display: str, allowed: tuple, required: t
         lambda name, hint: Problem(display, record.line_of(name), record_id, name,
                                    "unknown field", hint, kind))
     value = record.get(id_field)
-    if isinstance(value, str) and not SLUG.match(value):
+    if isinstance(value, str) and not ID_PATTERN.match(value):
         problems.append(Problem(display, record.line_of(id_field), value, id_field,
                                 "not a valid id", "use lower-case letters, digits and hyphens",
                                 kind))

@@ -26,8 +26,13 @@ import yaml
 
 from helpers.core.paths import RAW_DIR
 from helpers.core.suggest import unknown_hint
-from helpers.core.vocab import FACILITY_KINDS, INCIDENT_KINDS, LANGUAGES, PUBLISHED_QUALIFIERS
-from helpers.raw.sources import SLUG
+from helpers.core.vocab import (
+    FACILITY_KINDS,
+    ID_PATTERN,
+    INCIDENT_KINDS,
+    LANGUAGES,
+    PUBLISHED_QUALIFIERS,
+)
 
 CITATION_RIGHTS = "Citation only; no text stored. Facts paraphrased in English."
 TRAILING_DATE = re.compile(r"-\d{4}(?:-\d{2}){0,2}$")
@@ -165,7 +170,7 @@ def case_record(case_id: str, *, victim: str | None = None, city: str | None = N
 
 
 def _check_id(value: str, what: str) -> None:
-    if not SLUG.match(value):
+    if not ID_PATTERN.match(value):
         raise ScaffoldError(f"{value!r} is not a valid {what} (use lower-case letters, digits "
                             "and hyphens)")
 

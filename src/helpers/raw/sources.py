@@ -15,7 +15,6 @@ from helpers.core.vocab import LANGUAGES, PUBLISHED_QUALIFIERS
 from helpers.raw.yamlio import LocatedDict, load_yaml
 
 DEFAULT_TIMEZONE = "Europe/Paris"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_FIELDS = ("source_id", "outlet", "language", "published_qualifier", "received", "rights")
 OPTIONAL_FIELDS = ("title", "title_basis", "author", "url", "url_note", "published",
                    "published_basis", "text_file", "sha256", "via", "notes")
