@@ -16,10 +16,15 @@ import calendar
 import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
 
 from dateparser.date import DateDataParser
 
+from helpers.core.errors import ProjectError
+from helpers.core.suggest import did_you_mean
+from helpers.raw.yamlio import LocatedDict, load_yaml
 from helpers.resolution import context as dates_context
 
 __all__ = [
@@ -135,9 +140,10 @@ def _normalize(text: str) -> str:
 _HYPHEN = r"(?:\s*-\s*|\s+)"
 
 
-def _phrase(phrase: str) -> str:
-    """Regex for a folded phrase: any whitespace between words, hyphen or space in compounds."""
-    return re.escape(phrase).replace(r"\ ", r"\s+").replace(r"\-", _HYPHEN).replace("'", r"'\s*")
+def _phrase(phrase: str, space: str = r"\s+", apostrophe: str = r"'\s*") -> str:
+    """Regex for a folded phrase: any whitespace between words, hyphen or space in compounds
+    (`space` and `apostrophe`: what a space and an apostrophe become)."""
+    return re.escape(phrase).replace(r"\ ", space).replace(r"\-", _HYPHEN).replace("'", apostrophe)
 
 
 def _canon(text: str) -> str:
@@ -195,7 +201,7 @@ _WEEKDAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Sa
 
 @dataclass(frozen=True)
 class _Lexicon:
-    """Compiled patterns and word tables of one language; group names are shared."""
+    """Compiled patterns and word tables of one language (`_load_lexicon`); group names are shared."""
 
     months: dict
     weekdays: dict
@@ -256,15 +262,12 @@ _NUMERIC_DATES = (
 )
 
 
-_NEVER = re.compile(r"(?!)")
-
-
 def _anonymous(source: str) -> str:
     """A pattern's source with its named groups made anonymous, to repeat it in one regex."""
     return re.sub(r"(?<!\\)\(\?P<\w+>", "(?:", source)
 
 
-def _months_rx(months: dict, abbreviations: set) -> str:
+def _months_rx(months: dict, abbreviations: list) -> str:
     full = sorted((m for m in months if m not in abbreviations), key=len, reverse=True)
     abbr = sorted(abbreviations, key=len, reverse=True)
     alternatives = [re.escape(m) for m in full] + [re.escape(a) + r"\.?" for a in abbr]
@@ -276,350 +279,370 @@ def _count_rx(counts: dict) -> str:
     return rf"(?P<n>[0-9]{{1,3}}(?![0-9])|(?:{words})(?![a-z0-9]))"
 
 
-def _words(phrases) -> str:
-    """Alternation of phrases (no group, no lookahead), longest first."""
-    return "|".join(_phrase(p) for p in sorted(phrases, key=len, reverse=True))
+def _alternatives(phrases, **style) -> list[str]:
+    """Regexes of phrases in their order (no group, no lookahead); "jour", "jours" give "jours?"."""
+    given = set(phrases)
+    return [_phrase(p, **style) + ("s?" if p + "s" in given else "")
+            for p in phrases if not (p.endswith("s") and p[:-1] in given)]  # fmt: skip
 
 
-def _french_lexicon() -> _Lexicon:
-    months = {
-        "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4,
-        "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9,
-        "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
-    }  # fmt: skip
-    month_rx = _months_rx(months, {"janv", "fevr", "fev", "avr", "juil", "sept", "oct", "nov", "dec"})
-    weekdays = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
-    wd_rx = "(?P<wd>" + "|".join(weekdays) + r")(?![a-z])"
-    directions = {"dernier": "last", "derniere": "last", "passe": "last", "passee": "last",
-                  "prochain": "next", "prochaine": "next"}  # fmt: skip
-    counts = {
-        "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-        "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
-        "quinze": 15, "seize": 16, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "vingt": 20,
-        "trente": 30, "quarante-huit": 48, "soixante-douze": 72,
-    }  # fmt: skip
-    count_rx = _count_rx(counts)
-    units = {"minute": "minute", "minutes": "minute", "heure": "hour", "heures": "hour", "h": "hour",
-             "jour": "day", "jours": "day", "journee": "day", "journees": "day", "semaine": "week",
-             "semaines": "week", "mois": "month", "an": "year", "ans": "year", "annee": "year",
-             "annees": "year"}  # fmt: skip
-    unit_rx = r"(?P<unit>minutes?|heures?|h|jours?|journees?|semaines?|mois|ans?|annees?)(?![a-z])"
-    unit_no_h = r"(?:minutes?|heures?|jours?|journees?|semaines?|mois|ans|annees?)(?![a-z])"
+# --------------------------------------------------------------------------- grammar
 
-    relative_days = {"aujourd'hui": 0, "hier": -1, "avant-hier": -2, "demain": 1, "apres-demain": 2}
-    anchors = {"le lendemain": 1, "au lendemain": 1, "la veille": -1, "l'avant-veille": -2,
-               "le surlendemain": 2, "le jour meme": 0, "le meme jour": 0, "ce jour-la": 0}  # fmt: skip
-    anchor_signs = {"plus tard": 1, "apres": 1, "plus tot": -1, "avant": -1, "auparavant": -1}
-
-    pods = {
-        **dict.fromkeys(["au petit matin", "au petit jour", "de bon matin", "tot le matin",
-                         "tres tot le matin", "a l'aube", "au lever du jour", "petit matin"],
-                        ("early_morning", _FREE)),
-        **dict.fromkeys(["en debut de matinee", "tot dans la matinee", "au debut de la matinee"],
-                        ("morning_start", _FREE)),
-        **dict.fromkeys(["en fin de matinee", "tard dans la matinee", "a la fin de la matinee"],
-                        ("morning_end", _FREE)),
-        **dict.fromkeys(["au matin", "le matin", "dans la matinee", "la matinee", "en matinee",
-                         "au cours de la matinee", "pendant la matinee", "durant la matinee",
-                         "en milieu de matinee"], ("morning", _FREE)),
-        "matin": ("morning", _BARE),
-        "ce matin": ("morning", _THIS),
-        "cette matinee": ("morning", _THIS),
-        **dict.fromkeys(["le midi", "a l'heure du dejeuner", "en milieu de journee", "a la mi-journee"],
-                        ("midday", _FREE)),
-        "midi": ("midday", _BARE),
-        "ce midi": ("midday", _THIS),
-        **dict.fromkeys(["en debut d'apres-midi", "au debut de l'apres-midi", "tot dans l'apres-midi"],
-                        ("afternoon_start", _FREE)),
-        **dict.fromkeys(["en fin d'apres-midi", "a la fin de l'apres-midi", "tard dans l'apres-midi"],
-                        ("afternoon_end", _FREE)),
-        **dict.fromkeys(["dans l'apres-midi", "l'apres-midi", "en apres-midi", "au cours de l'apres-midi",
-                         "pendant l'apres-midi", "durant l'apres-midi", "en milieu d'apres-midi"],
-                        ("afternoon", _FREE)),
-        "apres-midi": ("afternoon", _BARE),
-        "cet apres-midi": ("afternoon", _THIS),
-        "cette apres-midi": ("afternoon", _THIS),
-        **dict.fromkeys(["en debut de soiree", "au debut de la soiree"], ("evening_start", _FREE)),
-        **dict.fromkeys(["en fin de soiree", "tard dans la soiree", "tard le soir", "a la fin de la soiree"],
-                        ("evening_end", _FREE)),
-        **dict.fromkeys(["au soir", "le soir", "dans la soiree", "la soiree", "en soiree",
-                         "au cours de la soiree", "pendant la soiree", "durant la soiree"], ("evening", _FREE)),
-        "soir": ("evening", _BARE),
-        "ce soir": ("evening", _THIS),
-        "cette soiree": ("evening", _THIS),
-        **dict.fromkeys(["dans la nuit", "la nuit", "pendant la nuit", "au cours de la nuit", "durant la nuit",
-                         "en pleine nuit", "en cours de nuit", "tard dans la nuit"], ("night", _FREE)),
-        "nuit": ("night", _BARE),  # alone it is too common ("cadres de nuit") to be a date
-        "cette nuit": ("night", _TONIGHT),
-        "la nuit derniere": ("night", _LAST_NIGHT),
-        "la nuit passee": ("night", _LAST_NIGHT),
-        **dict.fromkeys(["dans la journee", "la journee", "en journee", "au cours de la journee",
-                         "pendant la journee", "durant la journee"], ("day", _FREE)),
-        "le soir meme": ("evening", _ANCHOR_SAME),
-        "le matin meme": ("morning", _ANCHOR_SAME),
-        "la nuit meme": ("night", _ANCHOR_SAME),
-    }  # fmt: skip
-
-    time_zones = {"cet": 1, "cest": 2, "utc": 0, "gmt": 0, "heure de paris": None, "heure francaise": None,
-                  "heure locale": None}  # fmt: skip
-    time_preps = ["a", "vers", "aux alentours de", "autour de", "aux environs de", "environ", "peu avant",
-                  "peu apres", "des", "a partir de", "jusqu'a", "sur le coup de"]  # fmt: skip
-    time_rx = (
-        rf"(?:(?P<prep>{_words(time_preps)})\s+)?"
-        r"(?:(?P<midnight>minuit)(?![a-z])|(?P<noon>midi)(?![a-z])"
-        r"|(?P<h>[0-2]?[0-9])\s*(?P<unit>heures?|h)(?![a-z])(?:\s*(?P<m>[0-5][0-9])(?![0-9]))?"
-        r"|(?P<h2>[0-2]?[0-9]):(?P<m2>[0-5][0-9])(?![0-9]))"
-        r"(?:\s+(?P<half>du matin|du soir|de l'\s*apres(?:\s*-\s*|\s+)midi|de la nuit)(?![a-z]))?"
-        rf"(?:,?\s+{_choice(time_zones, 'tz')})?"
-    )
-
-    parts = (
-        r"(?:(?P<start>(?:(?:au|des\s+le|vers\s+le|en)\s+)?debut)"
-        r"|(?P<mid>(?:(?:a|vers)\s+)?(?:la\s+)?mi|(?:au|vers\s+le|en)\s+milieu)"
-        r"|(?P<end>(?:(?:a|vers|jusqu'a|d'ici)\s+)?(?:la\s+)?fin)"
-    )
-    month_whole = r"|(?P<whole>(?:dans\s+le\s+)?courant|au\s+cours|pendant|durant|en|au(?=\s+mois)|le(?=\s+mois)))"
-    year_whole = (
-        r"|(?P<whole>(?:dans\s+le\s+)?courant|au\s+cours\s+de\s+l'\s*annee|pendant\s+l'\s*annee"
-        r"|durant\s+l'\s*annee|l'\s*annee|en\s+l'\s*an|en))"
-    )
-    month_named = (
-        rf"(?:{parts}{month_whole}{_HYPHEN}(?:(?:du|le)\s+mois\s+)?(?:de\s+|d'\s*)?)?"
-        rf"{month_rx}(?:\s+{_YEAR})?(?:\s+(?P<dir>dernier|prochain))?"
-    )
-    year_named = rf"(?:{parts}{year_whole}{_HYPHEN}(?:(?:de\s+)?l'\s*annee\s+)?)?{_YEAR}"
-    # "les 6 et 7 mai", "les 6, 7 et 8 juin", "les samedi 8 et dimanche 9 juin", "les 30 septembre et 1er octobre"
-    list_item = rf"(?:{_anonymous(wd_rx)}\s+)?{_anonymous(_DAY_NUMBER)}(?:\s+{_anonymous(month_rx)})?"
-    day_list = (
-        rf"les\s+(?P<items>{list_item}(?:\s*,\s*{list_item})*\s+et\s+{list_item})"
-        rf"(?:\s+{_YEAR_FR})?(?:\s+(?P<dir>derniers|prochains)(?![a-z]))?"
-    )
-    list_item_rx = re.compile(rf"(?:{wd_rx}\s+)?{_DAY_NUMBER}(?:\s+{month_rx})?")
-
-    return _Lexicon(
-        months=months,
-        weekdays=weekdays,
-        directions=directions,
-        counts=_table(counts),
-        units=units,
-        dates=(
-            re.compile(
-                rf"(?:(?P<art>le|ce)\s+)?(?:{wd_rx},?\s+)?{_DAY_NUMBER}\s*{month_rx}"
-                rf"(?:\s+{_YEAR_FR})?(?:\s+(?P<dir>dernier|prochain)(?![a-z]))?"
-            ),
+# How each language puts its words together: one regex template per pattern of `_Lexicon`. A
+# `{name}` is filled from the language's lexicon file (lexicons/<language>.yaml):
+# - a list of phrases (`date_articles`, ...) or of `patterns`: its alternatives, no group;
+#   `(?:{name})` drops its group when the list has a single phrase (not before a quantifier);
+# - a table: `{months}` (group month), `{weekdays}` (wd), `{counts}` (n), `{units}` (unit),
+#   `{relative_days}` (rel), `{anchors}` (anc), `{anchor_signs}` (rel), `{parts_of_day}` (pod),
+#   `{time_zones}` (tz), `{week_relative}`, `{month_relative}`, `{year_relative}` (rel); and
+#   `{qualifiers}`, `{half_day}`, their phrases without a group;
+# - grammar shared by all languages: `{day_number}`, `{year}`, `{year_fr}`, `{hyphen}`,
+#   `{month_parts}`, `{year_parts}` (start, mid, end, whole), `{list_item}` (an anonymous
+#   `day_list_item`).
+_MONTH_PARTS = r"(?:(?P<start>{period_start})|(?P<mid>{period_mid})|(?P<end>{period_end})|(?P<whole>{month_whole}))"
+_YEAR_PARTS = r"(?:(?P<start>{period_start})|(?P<mid>{period_mid})|(?P<end>{period_end})|(?P<whole>{year_whole}))"
+_COMMON_GRAMMAR = {
+    "numeric_dates": tuple(r"(?:(?P<art>{numeric_date_articles})\s+)?(?:{weekdays},?\s+)?" + p for p in _NUMERIC_DATES),
+    "relative_days": "{relative_days}",
+    "anchors": "{anchors}",
+    "anchor_counts": r"{counts}\s+(?P<unit>{anchor_count_units})(?![a-z])\s+{anchor_signs}",
+    "parts_of_day": "{parts_of_day}",
+    "range_connector": r"\s+(?:{range_connectors})\s+",
+    "boundary": r"(?:{boundary})(?![a-z])\s*",
+    "week_relative": "{week_relative}",
+    "month_relative": "{month_relative}",
+    "year_relative": "{year_relative}",
+}
+_GRAMMARS = {
+    "fr": {
+        **_COMMON_GRAMMAR,
+        "dates": (
+            r"(?:(?P<art>{date_articles})\s+)?(?:{weekdays},?\s+)?{day_number}\s*{months}"
+            r"(?:\s+{year_fr})?(?:\s+(?P<dir>{date_directions})(?![a-z]))?",
         ),
-        numeric_dates=tuple(
-            re.compile(rf"(?:(?P<art>le|ce|du|au)\s+)?(?:{wd_rx},?\s+)?{p}") for p in _NUMERIC_DATES
+        "weekday": r"(?:(?P<art>{weekday_articles})\s+)?{weekdays}(?:\s+(?P<dir>{weekday_directions})(?![a-z]))?",
+        "partial_day": r"(?:{weekdays}\s+)?{day_number}",
+        "of_connector": r"\s+(?:{of_connectors})\s+|\s*d'\s*",
+        "time": (
+            r"(?:(?P<prep>{time_prepositions})\s+)?"
+            r"(?:(?P<midnight>{midnight})(?![a-z])|(?P<noon>{noon})(?![a-z])"
+            r"|(?P<h>[0-2]?[0-9])\s*(?P<unit>{hour_words})(?![a-z])(?:\s*(?P<m>[0-5][0-9])(?![0-9]))?"
+            r"|(?P<h2>[0-2]?[0-9]):(?P<m2>[0-5][0-9])(?![0-9]))"
+            r"(?:\s+(?P<half>{half_day})(?![a-z]))?"
+            r"(?:,?\s+{time_zones})?"
         ),
-        weekday=re.compile(
-            rf"(?:(?P<art>ce|le)\s+)?{wd_rx}(?:\s+(?P<dir>dernier|prochain|passe)(?![a-z]))?"
-        ),
-        partial_day=re.compile(rf"(?:{wd_rx}\s+)?{_DAY_NUMBER}"),
-        relative_days=re.compile(_choice(relative_days, "rel")),
-        relative_day_offsets=_table(relative_days),
-        anchors=re.compile(_choice(anchors, "anc")),
-        anchor_offsets=_table(anchors),
-        anchor_counts=re.compile(rf"{count_rx}\s+{unit_rx}\s+" + _choice(anchor_signs, "rel")),
-        anchor_count_signs=_table(anchor_signs),
-        parts_of_day=re.compile(_choice(pods, "pod")),
-        part_of_day_table=_table(pods),
-        of_connector=re.compile(r"\s+(?:du|de)\s+|\s*d'\s*"),
-        range_connector=re.compile(r"\s+(?:au|a)\s+"),
-        time=re.compile(time_rx),
-        half_day_shift={"du matin": "am", "du soir": "pm", "de l'apres midi": "pm", "de la nuit": None},
-        time_zones=_table(time_zones),
-        qualifier=re.compile(r"(?P<q>tard|tot)(?![a-z])"),
-        qualifiers={"tard": "late", "tot": "early"},
-        boundary=re.compile(
-            r"(?:avant|apres|des|depuis|a\s+partir\s+d(?:e|u)|a\s+compter\s+d(?:e|u)|jusqu'\s*(?:au|a|en)"
-            r"|d'ici(?:\s+(?:au|a|le))?|au\s+plus\s+tard(?:\s+le)?|au\s+plus\s+tot(?:\s+le)?)(?![a-z])\s*"
-        ),
-        week_relative=re.compile(
-            _choice(["la semaine derniere", "semaine derniere", "la semaine passee", "cette semaine",
-                     "la semaine prochaine", "semaine prochaine"], "rel")
-        ),  # fmt: skip
-        week_offsets=_table({"la semaine derniere": -1, "semaine derniere": -1, "la semaine passee": -1,
-                             "cette semaine": 0, "la semaine prochaine": 1, "semaine prochaine": 1}),  # fmt: skip
-        week_number=re.compile(
+        "qualifier": r"(?P<q>{qualifiers})(?![a-z])",
+        "week_number": (
             r"(?:la\s+)?semaine\s+(?:n[°o]\s*|numero\s+)?(?P<wn>[0-5]?[0-9])(?![0-9])"
-            rf"(?:\s+(?:de\s+(?:l'\s*annee\s+)?)?{_YEAR})?"
+            r"(?:\s+(?:de\s+(?:l'\s*annee\s+)?)?{year})?"
         ),
-        week_of=re.compile(r"(?:la\s+)?semaine\s+du\s+"),
-        month_relative=re.compile(
-            _choice(["le mois dernier", "le mois passe", "le mois precedent", "ce mois-ci", "ce mois",
-                     "le mois prochain"], "rel")
-        ),  # fmt: skip
-        month_offsets=_table({"le mois dernier": -1, "le mois passe": -1, "le mois precedent": -1,
-                              "ce mois-ci": 0, "ce mois": 0, "le mois prochain": 1}),  # fmt: skip
-        month_named=re.compile(month_named),
-        year_relative=re.compile(
-            _choice(["l'an dernier", "l'annee derniere", "l'an passe", "l'annee passee", "cette annee",
-                     "l'an prochain", "l'annee prochaine"], "rel")
-        ),  # fmt: skip
-        year_offsets=_table({"l'an dernier": -1, "l'annee derniere": -1, "l'an passe": -1, "l'annee passee": -1,
-                             "cette annee": 0, "l'an prochain": 1, "l'annee prochaine": 1}),  # fmt: skip
-        year_named=re.compile(year_named),
-        day_list=re.compile(day_list),
-        day_list_item=list_item_rx,
-        ago=re.compile(
-            r"il\s+y\s+a\s+(?:(?:environ|pres\s+de|plus\s+de|moins\s+de|un\s+peu\s+plus\s+de)\s+)?"
-            rf"{count_rx}\s*{unit_rx}"
+        "week_of": r"(?:la\s+)?semaine\s+du\s+",
+        "month_named": (
+            r"(?:{month_parts}{hyphen}(?:(?:du|le)\s+mois\s+)?(?:de\s+|d'\s*)?)?"
+            r"{months}(?:\s+{year})?(?:\s+(?P<dir>{date_directions}))?"
         ),
-        ahead=re.compile(rf"(?:dans|d'ici)\s+{count_rx}\s*{unit_rx}"),
-        durations=(
-            re.compile(
-                r"(?:(?:depuis|pendant|durant|en|sous|au\s+bout\s+de|apres|plus\s+de|moins\s+de|pres\s+de"
-                r"|environ|d'ici)\s+)?"
-                rf"(?:{count_rx}|quelques|plusieurs|des|de\s+longs|de\s+longues|de\s+nombreux|de\s+nombreuses)"
-                rf"\s+{unit_no_h}(?:\s+(?:plus\s+tard|apres|auparavant|plus\s+tot)(?![a-z]))?"
-            ),
-            re.compile(
-                r"(?:(?:dans|pour|au\s+cours|pendant|durant|depuis)\s+)?(?:les|des|ces)\s+"
-                rf"(?:prochain|prochaine|dernier|derniere)s\s+{unit_no_h}"
-            ),
+        "year_named": r"(?:{year_parts}{hyphen}(?:(?:de\s+)?l'\s*annee\s+)?)?{year}",
+        # "les 6 et 7 mai", "les 6, 7 et 8 juin", "les samedi 8 et dimanche 9 juin", "les 30 septembre et 1er octobre"
+        "day_list": (
+            r"les\s+(?P<items>{list_item}(?:\s*,\s*{list_item})*\s+et\s+{list_item})"
+            r"(?:\s+{year_fr})?(?:\s+(?P<dir>{day_list_directions})(?![a-z]))?"
         ),
-        suffix_night_starts_on_day=False,
-    )
+        "day_list_item": r"(?:{weekdays}\s+)?{day_number}(?:\s+{months})?",
+        "ago": r"(?:{ago_words})\s+(?:(?:{ago_approximations})\s+)?{counts}\s*{units}",
+        "ahead": r"(?:{ahead_words})\s+{counts}\s*{units}",
+        "durations": (
+            r"(?:(?:{duration_prepositions})\s+)?(?:{counts}|{duration_quantifiers})\s+(?:{duration_units})(?![a-z])"
+            r"(?:\s+(?:{duration_followers})(?![a-z]))?",
+            r"(?:(?:{span_prepositions})\s+)?(?:{span_determiners})\s+(?:{span_directions})s\s+"
+            r"(?:{duration_units})(?![a-z])",
+        ),
+    },
+    "en": {
+        **_COMMON_GRAMMAR,
+        "dates": (
+            r"(?:(?P<art>{date_articles})\s+)?(?:{weekdays},?\s+)?(?:the\s+)?{day_number}(?:{ordinal_suffixes})?"
+            r"(?:\s+of)?\s+{months}(?:,?\s+{year})?",
+            r"(?:(?P<art>{month_first_date_articles})\s+)?(?:{weekdays},?\s+)?{months}\s+{day_number}"
+            r"(?:{ordinal_suffixes})?(?![a-z0-9])(?:,?\s+{year})?",
+        ),
+        "weekday": r"(?:(?P<art>{weekday_articles})\s+)?(?:(?P<dirpre>{weekday_directions})\s+)?{weekdays}",
+        "partial_day": r"(?:{weekdays}\s+)?(?:the\s+)?{day_number}(?:{ordinal_suffixes})?(?![a-z0-9])",
+        "of_connector": r"\s+(?:{of_connectors})\s+",
+        "time": (
+            r"(?:(?P<prep>{time_prepositions})\s+)?"
+            r"(?:(?P<midnight>{midnight})(?![a-z])|(?P<noon>{noon})(?![a-z])"
+            r"|(?P<h>[0-2]?[0-9])(?::(?P<m>[0-5][0-9]))?\s*(?P<unit>a\.?m\.?|p\.?m\.?|{hour_words})(?![a-z])"
+            r"|(?P<h2>[0-2]?[0-9]):(?P<m2>[0-5][0-9])(?![0-9])(?:\s*(?P<half>am|pm)(?![a-z]))?)"
+            r"(?:,?\s+\(?{time_zones}\)?)?"
+        ),
+        "qualifier": r"(?P<q>{qualifiers})(?:\s+(?:{qualifier_followers}))?(?![a-z])",
+        "week_number": r"week\s+(?:no\.?\s*)?(?P<wn>[0-5]?[0-9])(?![0-9])(?:\s+(?:of\s+)?{year})?",
+        "week_of": r"(?:the\s+)?week\s+of\s+",
+        "month_named": r"(?:{month_parts}{hyphen}(?:(?:the\s+)?month\s+of\s+)?)?{months}(?:,?\s+{year})?",
+        "year_named": r"(?:{year_parts}{hyphen})?{year}",
+        "day_list": r"(?!)",  # no lists of days in English yet
+        "day_list_item": r"(?!)",
+        "ago": r"{counts}\s+{units}\s+(?:{ago_words})(?![a-z])",
+        "ahead": r"(?:{ahead_words})\s+{counts}\s+{units}(?!\s+(?:ago|later|earlier))",
+        "durations": (
+            r"(?:(?:{duration_prepositions})\s+)?(?:{duration_quantifiers}|{counts})\s+(?:{duration_units})(?![a-z])"
+            r"(?:\s+(?:{duration_followers})(?![a-z]))?",
+            r"(?:(?:{span_prepositions})\s+)?(?:{span_determiners})\s+(?:{span_directions})\s+(?:few\s+)?"
+            r"(?:{duration_units})(?![a-z])",
+        ),
+    },
+}
+# fr "jeudi, dans la nuit" = the small hours; en "Monday night" = from Monday evening
+_SUFFIX_NIGHT_STARTS_ON_DAY = {"fr": False, "en": True}
 
 
-def _english_lexicon() -> _Lexicon:
-    months = {
-        "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-        "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-        "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-    }  # fmt: skip
-    month_rx = _months_rx(months, {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec"})
-    weekdays = {name.lower(): i for i, name in enumerate(_WEEKDAY_NAMES_EN)}
-    wd_rx = "(?P<wd>" + "|".join(weekdays) + r")(?![a-z])"
-    directions = {"last": "last", "past": "last", "this past": "last", "next": "next", "coming": "next",
-                  "this coming": "next"}  # fmt: skip
-    counts = {
-        "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-        "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-        "thirty": 30, "forty-eight": 48, "seventy-two": 72,
-    }  # fmt: skip
-    count_rx = _count_rx(counts)
-    units = {"minute": "minute", "minutes": "minute", "hour": "hour", "hours": "hour", "day": "day",
-             "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
-             "year": "year", "years": "year"}  # fmt: skip
-    unit_rx = r"(?P<unit>minutes?|hours?|days?|weeks?|months?|years?)(?![a-z])"
-    unit_plain = r"(?:minutes?|hours?|days?|weeks?|months?|years?)(?![a-z])"
-    ordinal = r"(?:st|nd|rd|th)?"
-    relative_days = {"today": 0, "yesterday": -1, "the day before yesterday": -2, "tomorrow": 1,
-                     "the day after tomorrow": 2}  # fmt: skip
-    anchors = {"the next day": 1, "the following day": 1, "the day after": 1, "the day before": -1,
-               "the previous day": -1, "the same day": 0, "that day": 0, "that same day": 0}  # fmt: skip
-    anchor_signs = {"later": 1, "after": 1, "afterwards": 1, "earlier": -1, "before": -1, "prior": -1}
-    pods = {
-        **dict.fromkeys(["early in the morning", "in the early morning", "at dawn", "at daybreak",
-                         "in the early hours", "early hours"], ("early_morning", _FREE)),
-        **dict.fromkeys(["late in the morning", "in the late morning"], ("morning_end", _FREE)),
-        **dict.fromkeys(["in the morning", "during the morning", "on the morning"], ("morning", _FREE)),
-        "morning": ("morning", _BARE),
-        "this morning": ("morning", _THIS),
-        **dict.fromkeys(["at lunchtime", "around lunchtime"], ("midday", _FREE)),
-        **dict.fromkeys(["early in the afternoon", "in the early afternoon"], ("afternoon_start", _FREE)),
-        **dict.fromkeys(["late in the afternoon", "in the late afternoon"], ("afternoon_end", _FREE)),
-        **dict.fromkeys(["in the afternoon", "during the afternoon", "on the afternoon"], ("afternoon", _FREE)),
-        "afternoon": ("afternoon", _BARE),
-        "this afternoon": ("afternoon", _THIS),
-        **dict.fromkeys(["early in the evening", "in the early evening"], ("evening_start", _FREE)),
-        **dict.fromkeys(["late in the evening", "in the late evening"], ("evening_end", _FREE)),
-        **dict.fromkeys(["in the evening", "during the evening", "on the evening"], ("evening", _FREE)),
-        "evening": ("evening", _BARE),
-        "this evening": ("evening", _THIS),
-        **dict.fromkeys(["overnight", "at night", "during the night", "in the night", "on the night"],
-                        ("night", _FREE)),
-        "night": ("night", _BARE),
-        "tonight": ("night", _TONIGHT),
-        "last night": ("night", _LAST_NIGHT),
-        **dict.fromkeys(["during the day"], ("day", _FREE)),
-        **dict.fromkeys(["that evening", "that same evening"], ("evening", _ANCHOR_SAME)),
-    }  # fmt: skip
-    time_zones = {"cet": 1, "cest": 2, "utc": 0, "gmt": 0, "bst": 1, "edt": -4, "est": -5, "pdt": -7, "pst": -8,
-                  "local time": None, "paris time": None, "french time": None}  # fmt: skip
-    time_rx = (
-        r"(?:(?P<prep>at|around|about|by|shortly\s+before|shortly\s+after|just\s+before|just\s+after"
-        r"|approximately|circa|from)\s+)?"
-        r"(?:(?P<midnight>midnight)(?![a-z])|(?P<noon>noon|midday)(?![a-z])"
-        r"|(?P<h>[0-2]?[0-9])(?::(?P<m>[0-5][0-9]))?\s*(?P<unit>a\.?m\.?|p\.?m\.?|o'\s*clock)(?![a-z])"
-        r"|(?P<h2>[0-2]?[0-9]):(?P<m2>[0-5][0-9])(?![0-9])(?:\s*(?P<half>am|pm)(?![a-z]))?)"
-        rf"(?:,?\s+\(?{_choice(time_zones, 'tz')}\)?)?"
-    )
-    parts = (
-        r"(?:(?P<start>(?:in\s+)?early)|(?P<mid>(?:in\s+)?mid)|(?P<end>(?:in\s+)?late)"
-        r"|(?P<whole>in|during|throughout))"
-    )
+# --------------------------------------------------------------------------- lexicon files
+
+_UNITS = ("minute", "hour", "day", "week", "month", "year")
+_MODES = (_FREE, _BARE, _THIS, _TONIGHT, _LAST_NIGHT, _ANCHOR_SAME)
+_WORDS = "list of phrases"
+# Every key of a lexicon file: a list of phrases, a table (phrase -> one of the values in the
+# tuple, or an int), or one of the forms `_read_lexicon` checks by name.
+_LEXICON_KEYS = {
+    "months": "months",
+    "weekdays": "weekdays",
+    "date_articles": _WORDS,
+    "month_first_date_articles": _WORDS,
+    "numeric_date_articles": _WORDS,
+    "weekday_articles": _WORDS,
+    "ordinal_suffixes": _WORDS,
+    "directions": ("last", "next"),
+    "date_directions": _WORDS,
+    "weekday_directions": _WORDS,
+    "day_list_directions": _WORDS,
+    "counts": int,
+    "units": _UNITS,
+    "relative_days": int,
+    "anchors": int,
+    "anchor_signs": (1, -1),
+    "anchor_count_units": _WORDS,
+    "parts_of_day": "parts_of_day",
+    "qualifiers": ("late", "early"),
+    "qualifier_followers": _WORDS,
+    "of_connectors": _WORDS,
+    "range_connectors": _WORDS,
+    "time_prepositions": _WORDS,
+    "midnight": _WORDS,
+    "noon": _WORDS,
+    "hour_words": _WORDS,
+    "half_day": ("am", "pm", None),
+    "time_zones": (int, None),
+    "week_relative": int,
+    "month_relative": int,
+    "year_relative": int,
+    "ago_words": _WORDS,
+    "ago_approximations": _WORDS,
+    "ahead_words": _WORDS,
+    "duration_prepositions": _WORDS,
+    "duration_quantifiers": _WORDS,
+    "duration_units": _WORDS,
+    "duration_followers": _WORDS,
+    "span_prepositions": _WORDS,
+    "span_determiners": _WORDS,
+    "span_directions": _WORDS,
+    "patterns": "patterns",
+}
+_PATTERN_KEYS = ("boundary", "period_start", "period_mid", "period_end", "month_whole", "year_whole")
+# Tables whose phrases are tried in their order, like lists (the others are tried longest first).
+_ORDERED_TABLES = ("units", "qualifiers", "half_day")
+# Lists read more strictly than `_phrase` reads, as their hand-written regexes did.
+_PHRASE_STYLE = {
+    "half_day": {"space": " "},  # "du matin": one space
+    "ahead_words": {"apostrophe": "'"},  # "d'ici", not "d' ici"
+    "duration_prepositions": {"apostrophe": "'"},
+}
+
+
+class LexiconError(ProjectError):
+    """A lexicon file that cannot be used; the message names the file and the key. Not a
+    ValueError, which callers of `resolve` read as an expression it cannot resolve."""
+
+
+def _read_lexicon(source) -> dict:
+    """The content of a lexicon file, checked against `_LEXICON_KEYS`."""
+    data, problems = load_yaml(source, str(source))  # libyaml; refuses a key given twice
+    if problems:
+        raise LexiconError(str(problems[0]))
+    if not isinstance(data, LocatedDict):
+        raise LexiconError(f"{source}: expected keys and their values, got {type(data).__name__}")
+
+    def fail(key: str, problem: str, line: int = 0):
+        line = line or data.line_of(re.split(r"[.\[]", key)[0])
+        raise LexiconError(f"{source}:{line}: key {key!r}: {problem}" if line else f"{source}: key {key!r}: {problem}")
+
+    def phrase(key: str, value, line: int = 0) -> str:
+        if isinstance(value, bool):
+            fail(key, f"{value} is not a phrase (YAML reads on, off, yes, no as true or false: quote it)", line)
+        if not isinstance(value, str) or not value.strip():
+            fail(key, f"expected a phrase, got {value!r}", line)
+        if value != (folded := " ".join(_normalize(value).split())):
+            fail(key, f"write {value!r} as {folded!r} (lower case, no accents, single spaces)", line)
+        return value
+
+    def phrases(key: str, value, line: int = 0) -> list:
+        if not isinstance(value, list):
+            fail(key, f"expected a list of phrases, got {type(value).__name__}", line)
+        return [phrase(key, p, line) for p in value]
+
+    def table(key: str, value) -> LocatedDict:
+        if not isinstance(value, LocatedDict):
+            fail(key, f"expected a table (phrase: value), got {type(value).__name__}")
+        return value
+
+    def in_order(key: str, value: list) -> None:
+        for i, shorter in enumerate(value):
+            for longer in value[i + 1 :]:
+                if _canon(longer).startswith(_canon(shorter) + " "):
+                    fail(key, f"put {longer!r} before {shorter!r}, which it begins with")
+
+    def fits(value, options: tuple) -> bool:  # int: any whole number; None: null
+        return not isinstance(value, bool) and any(
+            value is None if o is None else isinstance(value, int) if o is int else value == o for o in options
+        )
+
+    if missing := [key for key in _LEXICON_KEYS if key not in data]:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise LexiconError(f"{source}: missing key {missing[0]!r}{more}")
+    if unknown := [key for key in data if key not in _LEXICON_KEYS]:
+        guess = did_you_mean(unknown[0], _LEXICON_KEYS)
+        fail(unknown[0], "unknown key" + (f" (did you mean {guess!r}?)" if guess else ""))
+    for key, kind in _LEXICON_KEYS.items():
+        value = data[key]
+        if kind in (_WORDS, "weekdays"):
+            in_order(key, phrases(key, value))
+            if kind == "weekdays" and len(value) != 7:
+                fail(key, f"expected the 7 days, Monday first, got {len(value)}")
+        elif kind == "months":
+            if len(table(key, value)) != 12:
+                fail(key, f"expected the 12 months in order, got {len(value)}")
+            for name, abbreviations in value.items():
+                phrases(f"{key}.{phrase(key, name, value.line_of(name))}", abbreviations, value.line_of(name))
+        elif kind == "parts_of_day":
+            if not isinstance(value, list):
+                fail(key, f"expected a list of blocks (part, mode, phrases), got {type(value).__name__}")
+            for i, block in enumerate(value):
+                where, line = f"{key}[{i}]", getattr(block, "line", 0)
+                if not isinstance(block, dict) or set(block) != {"part", "mode", "phrases"}:
+                    fail(where, f"expected the keys part, mode and phrases, got {block!r}", line)
+                if not isinstance(block["part"], str) or block["part"] not in _PARTS_OF_DAY:
+                    fail(where, f"part {block['part']!r} is not one of {', '.join(_PARTS_OF_DAY)}", line)
+                if block["mode"] not in _MODES:
+                    fail(where, f"mode {block['mode']!r} is not one of {', '.join(_MODES)}", line)
+                phrases(where, block["phrases"], line)
+        elif kind == "patterns":
+            if set(table(key, value)) != set(_PATTERN_KEYS):
+                fail(key, f"expected the patterns {', '.join(_PATTERN_KEYS)}, got {', '.join(map(str, value))}")
+            for name, alternatives in value.items():
+                if not isinstance(alternatives, list) or not alternatives:
+                    fail(f"{key}.{name}", "expected a list of regular expressions", value.line_of(name))
+                for alternative in alternatives:
+                    try:
+                        re.compile(alternative)
+                    except (re.error, TypeError) as error:
+                        fail(f"{key}.{name}", f"{alternative!r} is not a regular expression: {error}",
+                             value.line_of(name))  # fmt: skip
+        else:  # a table of phrase -> one of the options
+            options = kind if isinstance(kind, tuple) else (kind,)
+            for name, target in table(key, value).items():
+                if not fits(target, options):
+                    expected = " or ".join("null" if o is None else "a whole number" if o is int else repr(o)
+                                           for o in options)  # fmt: skip
+                    fail(key, f"{name!r}: expected {expected}, got {target!r}", value.line_of(name))
+                phrase(key, name, value.line_of(name))
+            if key in _ORDERED_TABLES:
+                in_order(key, list(value))
+    return data
+
+
+_PLACEHOLDER = re.compile(r"\(\?:\{([a-z_]+)\}\)(?![?*+{])|\{([a-z_]+)\}")
+
+
+def _load_lexicon(language: str, path=None) -> _Lexicon:
+    """The lexicon of `language`: the words of its file (lexicons/<language>.yaml, or `path`) put
+    into its grammar (`_GRAMMARS`). Raises LexiconError, naming the file and the key, when the
+    file is malformed or does not fit the grammar."""
+    if language not in _GRAMMARS:
+        raise ValueError(f"unsupported language {language!r}; expected one of {sorted(_GRAMMARS)}")
+    source = Path(path) if path is not None else resources.files(__package__) / "lexicons" / f"{language}.yaml"
+    words = _read_lexicon(source)
+    grammar = _GRAMMARS[language]
+
+    months, abbreviations = {}, []
+    for number, (name, short) in enumerate(words["months"].items(), start=1):
+        months.update(dict.fromkeys([name, *short], number))
+        abbreviations += short
+    parts_of_day = {p: (block["part"], block["mode"]) for block in words["parts_of_day"] for p in block["phrases"]}
+
+    lists = {key: _alternatives(words[key], **_PHRASE_STYLE.get(key, {}))
+             for key, kind in _LEXICON_KEYS.items() if kind == _WORDS}  # fmt: skip
+    slots = {key: "|".join(alternatives) for key, alternatives in lists.items()}
+    slots |= {key: "|".join(alternatives) for key, alternatives in words["patterns"].items()}
+    slots |= {
+        "months": _months_rx(months, abbreviations),
+        "weekdays": "(?P<wd>" + "|".join(_alternatives(words["weekdays"])) + r")(?![a-z])",
+        "counts": _count_rx(words["counts"]),
+        "units": "(?P<unit>" + "|".join(_alternatives(list(words["units"]))) + r")(?![a-z])",
+        "relative_days": _choice(words["relative_days"], "rel"),
+        "anchors": _choice(words["anchors"], "anc"),
+        "anchor_signs": _choice(words["anchor_signs"], "rel"),
+        "parts_of_day": _choice(parts_of_day, "pod"),
+        "time_zones": _choice(words["time_zones"], "tz"),
+        "week_relative": _choice(words["week_relative"], "rel"),
+        "month_relative": _choice(words["month_relative"], "rel"),
+        "year_relative": _choice(words["year_relative"], "rel"),
+        "qualifiers": "|".join(_alternatives(list(words["qualifiers"]))),
+        "half_day": "|".join(_alternatives(list(words["half_day"]), **_PHRASE_STYLE["half_day"])),
+        "day_number": _DAY_NUMBER,
+        "year": _YEAR,
+        "year_fr": _YEAR_FR,
+        "hyphen": _HYPHEN,
+    }
+    used = set()
+
+    def fill(template: str) -> str:
+        def slot(match: re.Match) -> str:
+            name = match.group(1) or match.group(2)
+            used.add(name)
+            if name in lists and not lists[name]:
+                raise LexiconError(f"{source}:{words.line_of(name)}: key {name!r}: empty, but the {language!r} "
+                                   "grammar uses it")
+            if match.group(1) and name in lists and len(lists[name]) == 1:
+                return slots[name]  # "(?:of)" is "of"
+            return match.group(0).replace(f"{{{name}}}", slots[name])
+
+        return _PLACEHOLDER.sub(slot, template)
+
+    slots["month_parts"], slots["year_parts"] = fill(_MONTH_PARTS), fill(_YEAR_PARTS)
+    slots["list_item"] = _anonymous(fill(grammar["day_list_item"]))
+    patterns = {field: tuple(re.compile(fill(t)) for t in template) if isinstance(template, tuple)
+                else re.compile(fill(template)) for field, template in grammar.items()}  # fmt: skip
+    if unused := [key for key in lists if lists[key] and key not in used]:
+        raise LexiconError(f"{source}:{words.line_of(unused[0])}: key {unused[0]!r}: the {language!r} grammar "
+                           "does not use it; leave it empty ([])")
     return _Lexicon(
         months=months,
-        weekdays=weekdays,
-        directions=_table(directions),
-        counts=_table(counts),
-        units=units,
-        dates=(
-            re.compile(
-                rf"(?:(?P<art>on\s+the|on|the)\s+)?(?:{wd_rx},?\s+)?(?:the\s+)?{_DAY_NUMBER}{ordinal}"
-                rf"(?:\s+of)?\s+{month_rx}(?:,?\s+{_YEAR})?"
-            ),
-            re.compile(
-                rf"(?:(?P<art>on)\s+)?(?:{wd_rx},?\s+)?{month_rx}\s+{_DAY_NUMBER}{ordinal}(?![a-z0-9])"
-                rf"(?:,?\s+{_YEAR})?"
-            ),
-        ),
-        numeric_dates=tuple(re.compile(rf"(?:(?P<art>on)\s+)?(?:{wd_rx},?\s+)?{p}") for p in _NUMERIC_DATES),
-        weekday=re.compile(
-            rf"(?:(?P<art>on|this)\s+)?(?:(?P<dirpre>last|next|this\s+past|this\s+coming|past|coming)\s+)?"
-            rf"{wd_rx}"
-        ),
-        partial_day=re.compile(rf"(?:{wd_rx}\s+)?(?:the\s+)?{_DAY_NUMBER}{ordinal}(?![a-z0-9])"),
-        relative_days=re.compile(_choice(relative_days, "rel")),
-        relative_day_offsets=_table(relative_days),
-        anchors=re.compile(_choice(anchors, "anc")),
-        anchor_offsets=_table(anchors),
-        anchor_counts=re.compile(rf"{count_rx}\s+(?P<unit>days?|weeks?)(?![a-z])\s+" + _choice(anchor_signs, "rel")),
-        anchor_count_signs=_table(anchor_signs),
-        parts_of_day=re.compile(_choice(pods, "pod")),
-        part_of_day_table=_table(pods),
-        of_connector=re.compile(r"\s+of\s+"),
-        range_connector=re.compile(r"\s+(?:to|into)\s+"),
-        time=re.compile(time_rx),
-        half_day_shift={"am": "am", "a.m.": "am", "a.m": "am", "pm": "pm", "p.m.": "pm", "p.m": "pm"},
-        time_zones=_table(time_zones),
-        qualifier=re.compile(r"(?P<q>late|early)(?:\s+(?:on|in))?(?![a-z])"),
-        qualifiers={"late": "late", "early": "early"},
-        boundary=re.compile(
-            r"(?:before|after|since|until|by|from|as\s+of|no\s+later\s+than|no\s+earlier\s+than)(?![a-z])\s*"
-        ),
-        week_relative=re.compile(_choice(["last week", "this week", "next week", "the previous week"], "rel")),
-        week_offsets=_table({"last week": -1, "this week": 0, "next week": 1, "the previous week": -1}),
-        week_number=re.compile(rf"week\s+(?:no\.?\s*)?(?P<wn>[0-5]?[0-9])(?![0-9])(?:\s+(?:of\s+)?{_YEAR})?"),
-        week_of=re.compile(r"(?:the\s+)?week\s+of\s+"),
-        month_relative=re.compile(_choice(["last month", "this month", "next month"], "rel")),
-        month_offsets=_table({"last month": -1, "this month": 0, "next month": 1}),
-        month_named=re.compile(
-            rf"(?:{parts}{_HYPHEN}(?:(?:the\s+)?month\s+of\s+)?)?{month_rx}(?:,?\s+{_YEAR})?"
-        ),
-        year_relative=re.compile(_choice(["last year", "this year", "next year"], "rel")),
-        year_offsets=_table({"last year": -1, "this year": 0, "next year": 1}),
-        year_named=re.compile(rf"(?:{parts}{_HYPHEN})?{_YEAR}"),
-        day_list=_NEVER,
-        day_list_item=_NEVER,
-        ago=re.compile(rf"{count_rx}\s+{unit_rx}\s+ago(?![a-z])"),
-        ahead=re.compile(rf"in\s+{count_rx}\s+{unit_rx}(?!\s+(?:ago|later|earlier))"),
-        durations=(
-            re.compile(
-                r"(?:(?:for|over|within|during|after|under|nearly|almost|about|around|more\s+than|less\s+than)\s+)?"
-                rf"(?:a\s+few|several|many|{count_rx})\s+{unit_plain}(?:\s+(?:later|earlier)(?![a-z]))?"
-            ),
-            re.compile(
-                rf"(?:(?:in|over|during|for)\s+)?the\s+(?:coming|next|past|last|following)\s+(?:few\s+)?{unit_plain}"
-            ),
-        ),
-        suffix_night_starts_on_day=True,
+        weekdays={day: number for number, day in enumerate(words["weekdays"])},
+        directions=_table(words["directions"]),
+        counts=_table(words["counts"]),
+        units=dict(words["units"]),
+        relative_day_offsets=_table(words["relative_days"]),
+        anchor_offsets=_table(words["anchors"]),
+        anchor_count_signs=_table(words["anchor_signs"]),
+        part_of_day_table=_table(parts_of_day),
+        half_day_shift=_table(words["half_day"]),
+        time_zones=_table(words["time_zones"]),
+        qualifiers=dict(words["qualifiers"]),
+        week_offsets=_table(words["week_relative"]),
+        month_offsets=_table(words["month_relative"]),
+        year_offsets=_table(words["year_relative"]),
+        suffix_night_starts_on_day=_SUFFIX_NIGHT_STARTS_ON_DAY[language],
+        **patterns,
     )
-
-
-_LEXICONS = {"fr": _french_lexicon(), "en": _english_lexicon()}
 
 
 # --------------------------------------------------------------------------- pre-scan
@@ -662,11 +685,10 @@ def _start_candidates(language: str) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])(?=[a-z0-9])(?=" + "|".join(f"(?:{a})" for a in alternatives) + ")")
 
 
+@cache
 def _lexicon(language: str) -> _Lexicon:
-    try:
-        return _LEXICONS[language]
-    except KeyError:
-        raise ValueError(f"unsupported language {language!r}; expected one of {sorted(_LEXICONS)}") from None
+    """The lexicon of `language`, loaded from its file the first time it is needed."""
+    return _load_lexicon(language)
 
 
 # --------------------------------------------------------------------------- syntax
