@@ -36,3 +36,12 @@ def test_from_row_reads_a_date_or_a_deadline_and_nothing_without_bounds():
     assert (deadline.latest, deadline.precision) == (pd.Timestamp("2024-05-01 00:59:59"), "hour")
     assert deadline.is_point and not Interval.from_row({**row, "date_precision": "month"}).is_point
     assert Interval.from_row({"earliest_datetime": None, "latest_datetime": None}) is None
+
+
+def test_the_resolver_and_the_build_give_the_same_type():
+    from helpers.resolution.dates import resolve
+
+    reading = resolve("le 9 octobre", datetime(2022, 10, 20, 12, tzinfo=PARIS))
+    assert isinstance(reading, Interval) and reading.expression == "le 9 octobre"
+    assert reading.overlaps(parse_hand_date("2022-10-09", PARIS))
+    assert parse_hand_date("2022-10", PARIS).holds(reading)

@@ -13,10 +13,6 @@ from helpers.resolution import dates
 from helpers.resolution.hand import parse_hand_date
 
 
-def _from_resolution(res: dates.DateResolution) -> Interval:
-    return Interval(res.earliest, res.latest, res.precision, res.method, res.value)
-
-
 def _from_hand(hand: Interval, method: str) -> Interval:
     return replace(hand, method=method)
 
@@ -66,12 +62,12 @@ def _date_expression(item: ResolvedEvent, date_text: str | None, hand_text: str 
                 "publication date to read it from", "give the hand date in 'date'")]
         reference = hand.latest
     # An undated anchor says nothing a relative expression could count from.
-    anchor_value = (dates.DateResolution("anchor", anchor.earliest, anchor.latest,
-                                         anchor.precision, anchor.method, anchor.value or "anchor")
+    anchor_value = (dates.DateResolution(anchor.earliest, anchor.latest, anchor.precision,
+                                         anchor.method, anchor.value or "anchor", "anchor")
                     if anchor and anchor.precision in dates.PRECISIONS else None)
     try:
-        resolved = _from_resolution(dates.resolve(date_text, reference.astimezone(item.tz),
-                                                  anchor_value, language=_language(item)))
+        resolved = dates.resolve(date_text, reference.astimezone(item.tz), anchor_value,
+                                 language=_language(item))
     except (dates.DateResolutionError, ValueError) as err:
         if hand and note:
             return _from_hand(hand, "hand_explained"), []

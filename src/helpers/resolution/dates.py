@@ -23,6 +23,7 @@ from pathlib import Path
 from dateparser.date import DateDataParser
 
 from helpers.core.errors import ProjectError
+from helpers.core.intervals import Interval
 from helpers.core.suggest import did_you_mean
 from helpers.raw.yamlio import LocatedDict, load_yaml
 from helpers.resolution import context as dates_context
@@ -42,15 +43,11 @@ PRECISIONS = ("minute", "hour", "part_of_day", "day", "week", "month", "year")  
 
 
 @dataclass(frozen=True)
-class DateResolution:
-    """An expression resolved to an inclusive interval [earliest, latest] (second resolution)."""
+class DateResolution(Interval):
+    """An expression resolved to an inclusive interval [earliest, latest] (second
+    resolution), aware of its time zone; `method` names the rule that read it."""
 
-    expression: str
-    earliest: datetime
-    latest: datetime
-    precision: str
-    method: str
-    value: str
+    expression: str = ""
 
     def __post_init__(self) -> None:
         if self.precision not in PRECISIONS:
