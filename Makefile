@@ -43,10 +43,10 @@ data: $(PROCESSED)
 check: $(STAMP)
 	$(PY) -m helpers build --check $(if $(STRICT),--strict)
 
-# `make version VERSION=0.4.0`: the CHANGELOG's "Unreleased" entry becomes 0.4.0, and
+# `make version VERSION=1.1.0`: the CHANGELOG's "Unreleased" entry becomes 1.1.0, and
 # dataset.yaml and CITATION.cff follow; then the data package is rebuilt with the version.
 version: $(STAMP)
-	test -n "$(VERSION)" || { echo "usage: make version VERSION=0.4.0"; exit 1; }
+	test -n "$(VERSION)" || { echo "usage: make version VERSION=1.1.0"; exit 1; }
 	$(PY) -m helpers version $(VERSION)
 	$(PY) -m helpers build
 	$(PY) -m helpers readme
