@@ -51,21 +51,20 @@ def typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     schema gives: the same frame as reading its CSV back (an empty text is NA)."""
     frame = frame[[c.name for c in TABLES[name]["columns"]]].copy()
     for column in TABLES[name]["columns"]:
-        values = frame[column.name].astype(object)
-        values = values.where(~values.isin(["", None]) & values.notna(), None)
+        values = frame[column.name]
         if column.type in ("datetime", "date"):
-            frame[column.name] = pd.to_datetime(values, format="ISO8601")
-        elif column.type == "boolean":
+            frame[column.name] = pd.to_datetime(values.where(values != "", None),
+                                                format="ISO8601")
+            continue
+        # Column by column, not value by value: None for a missing value or an empty text.
+        values = values.astype(object)
+        values = values.where(values.notna() & (values != ""), None)
+        if column.type == "boolean":
             frame[column.name] = values.astype("boolean")
-        elif column.type == "integer":
-            frame[column.name] = pd.array([None if v is None else int(v) for v in values],
-                                          dtype="Int64")
-        elif column.type == "number":
-            frame[column.name] = pd.array([None if v is None else float(v) for v in values],
-                                          dtype="Float64")
+        elif column.type in ("integer", "number"):
+            frame[column.name] = pd.array(values, dtype=_PANDAS_TYPES[column.type])
         else:
-            frame[column.name] = pd.array([None if v is None else str(v) for v in values],
-                                          dtype="string")
+            frame[column.name] = values.astype("string")
     return frame.reset_index(drop=True)
 
 

@@ -41,6 +41,10 @@ def _csv_text(frame: pd.DataFrame, columns: list[Column]) -> str:
         if column.type == "boolean":
             frame[column.name] = values.map(lambda v: "" if is_missing(v)
                                             else "true" if bool(v) else "false")
+        elif column.type in ("datetime", "date") and pd.api.types.is_datetime64_dtype(values):
+            # Typed (as the Dataset holds them): formatted in one pass, not value by value.
+            fmt = "%Y-%m-%d" if column.type == "date" else "%Y-%m-%dT%H:%M:%S"
+            frame[column.name] = values.dt.strftime(fmt).astype(object).where(values.notna(), "")
         elif column.type in ("datetime", "date"):
             frame[column.name] = values.map(lambda v, kind=column.type: _moment(v, kind))
         elif column.type == "integer":
