@@ -88,7 +88,7 @@ def test_annotate_an_expression_in_jupyterlab(tmp_path):
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-               PYTHONPATH=str(project / "src"), HRT_CACHE_DIR=str(tmp_path / "cache"))
+               PYTHONPATH=str(project / "src"))
     env.pop("HRT_PROCESSED_DIR", None)
     log = tmp_path / "jupyterlab.log"
     with open(log, "wb") as stream:

@@ -1,8 +1,9 @@
-"""Tables that describe the dataset as a whole, and whether data/processed is up to date.
+"""Tables that describe the dataset as a whole, and the pages' headings.
 
-Used by the overview notebook (counts, coverage, precision) and the build notebook
-(:func:`build_status`). Every function takes a loaded :class:`helpers.core.frames.Dataset` or
-paths and returns plain DataFrames, so that notebooks stay thin.
+Used by the overview notebook (counts, coverage, precision) and the case and comparison
+notebooks (headings). Every function takes a loaded :class:`helpers.core.frames.Dataset` and
+returns plain DataFrames or HTML, so that notebooks stay thin. Whether data/processed is up
+to date is :mod:`helpers.status`'s.
 """
 from __future__ import annotations
 
