@@ -12,6 +12,18 @@ import yaml
 TESTS = Path(__file__).resolve().parent
 MINI_RAW = TESTS / "fixtures" / "mini_raw"
 BAD_FIXTURES = TESTS / "fixtures" / "bad"
+# mini_raw's stored source, and its disclosure event as its annotation file writes it: the
+# annotator's tests take it out, then add it back through the form or the helpers.
+MINI_SOURCE = "test-article"
+MINI_DISCLOSURE = '''  - id: test-article-disclosure
+    case: testville-2023
+    type: disclosure
+    event_key: disclosure
+    status: stated_by_victim
+    quote: "un communiqué publié le 6 mars"
+    date_text: "le 6 mars"
+    summary: The hospital discloses the attack.
+'''
 
 # Debian's chromium, driven by Playwright (its own browser download does not work here).
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,11 +42,35 @@ def need_browser() -> None:
     pytest.fail(message)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module."""
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
 def copy_raw(source: Path, project: Path) -> Path:
     """Lay `source` out as `project/data/raw`, the shape the builder expects."""
     raw = project / "data" / "raw"
     shutil.copytree(source, raw)
     return raw
+
+
+def without_event(raw: Path, block: str = MINI_DISCLOSURE, source_id: str = MINI_SOURCE) -> str:
+    """Take an event out of a source's annotation file by hand, as an annotator would;
+    return the file's original text."""
+    path = raw / "annotations" / f"{source_id}.yaml"
+    original = path.read_text(encoding="utf-8")
+    assert block in original
+    path.write_text(original.replace(block, ""), encoding="utf-8")
+    return original
 
 
 def apply_edit(raw: Path, edit: dict | list) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import apply_edit, bad_fixtures
+from conftest import MINI_DISCLOSURE, apply_edit, bad_fixtures, without_event
 
 from helpers.build import ExpressionScan, load_raw, validate
 from helpers.present import annotate
@@ -14,15 +14,7 @@ from helpers.present import annotate
 SOURCE = "test-article"
 CATALOGUE_NAMES = [name for name, _ in bad_fixtures()]
 
-DISCLOSURE = '''  - id: test-article-disclosure
-    case: testville-2023
-    type: disclosure
-    event_key: disclosure
-    status: stated_by_victim
-    quote: "un communiqué publié le 6 mars"
-    date_text: "le 6 mars"
-    summary: The hospital discloses the attack.
-'''
+DISCLOSURE = MINI_DISCLOSURE
 LEAK = '''  - id: test-article-leak
     case: testville-2023
     type: leak
@@ -53,19 +45,10 @@ def _file(raw: Path, source_id: str = SOURCE) -> Path:
     return raw / "annotations" / f"{source_id}.yaml"
 
 
-def _without(raw: Path, block: str, source_id: str = SOURCE) -> str:
-    """Take an event out by hand, as an annotator would; return the original text."""
-    path = _file(raw, source_id)
-    original = path.read_text(encoding="utf-8")
-    assert block in original
-    path.write_text(original.replace(block, ""), encoding="utf-8")
-    return original
-
-
 # --- add ----------------------------------------------------------------------------------
 
 def test_add_writes_what_a_hand_edit_writes_and_the_build_accepts_it(raw):
-    original = _without(raw, LEAK)
+    original = without_event(raw, LEAK)
     assert validate(raw, raw.parents[1]), "without the leak, the text has an unaccounted date"
     outcome = annotate.add_event(SOURCE, LEAK_FIELDS, raw)
     assert outcome.ok, outcome.describe()
@@ -74,7 +57,7 @@ def test_add_writes_what_a_hand_edit_writes_and_the_build_accepts_it(raw):
 
 
 def test_add_without_id_follows_the_naming_convention(raw):
-    _without(raw, DISCLOSURE)
+    without_event(raw, DISCLOSURE)
     outcome = annotate.add_event(SOURCE, DISCLOSURE_FIELDS, raw)
     assert outcome.ok, outcome.describe()
     assert outcome.event_id == "test-article-disclosure"
@@ -82,7 +65,7 @@ def test_add_without_id_follows_the_naming_convention(raw):
 
 
 def test_a_double_add_is_refused(raw):
-    _without(raw, DISCLOSURE)
+    without_event(raw, DISCLOSURE)
     assert annotate.add_event(SOURCE, DISCLOSURE_FIELDS, raw).ok
     after_first = _file(raw).read_bytes()
     again = annotate.add_event(SOURCE, DISCLOSURE_FIELDS, raw)  # a cell run twice
@@ -105,7 +88,7 @@ def test_a_double_add_is_refused(raw):
     ({"date": "2023-03-09"}, "date", "disagrees"),
 ])
 def test_an_invalid_event_writes_nothing(raw, change, field, words):
-    _without(raw, DISCLOSURE)
+    without_event(raw, DISCLOSURE)
     before = _file(raw).read_bytes()
     outcome = annotate.add_event(SOURCE, dict(DISCLOSURE_FIELDS, **change), raw)
     assert not outcome.ok
@@ -115,7 +98,7 @@ def test_an_invalid_event_writes_nothing(raw, change, field, words):
 
 
 def test_chronology_is_checked(raw):
-    _without(raw, DISCLOSURE)
+    without_event(raw, DISCLOSURE)
     before = _file(raw).read_bytes()
     outcome = annotate.add_event(SOURCE, dict(DISCLOSURE_FIELDS, type="first_recovery",
                                               event_key="first-recovery",
@@ -142,7 +125,7 @@ def test_published_ids_are_never_given_again(raw):
     from helpers.pipeline import build
 
     build(raw, raw.parent / "processed", raw.parents[1])
-    _without(raw, DISCLOSURE)
+    without_event(raw, DISCLOSURE)
     outcome = annotate.add_event(SOURCE, DISCLOSURE_FIELDS, raw)
     assert outcome.ok and outcome.event_id == "test-article-disclosure-2"
 
@@ -158,7 +141,7 @@ COMMENTED = {"file": "annotations/test-article.yaml", "replace": [
 
 def test_comments_survive_every_change(raw):
     apply_edit(raw, COMMENTED)
-    _without(raw, DISCLOSURE)
+    without_event(raw, DISCLOSURE)
     comments = ["# Annotated by hand for the tests.\n", "  # the hospital's own words\n",
                 "# Dates that are not events:\ndismissed:"]
     steps = [
@@ -189,7 +172,7 @@ def test_blank_lines_between_events_are_kept(raw):
                     .replace("events:\n\n", "events:\n").replace("\ndismissed:", "\n\ndismissed:"),
                     encoding="utf-8")
     blank = path.read_text(encoding="utf-8")
-    original = _without(raw, LEAK.replace("  - id:", "\n  - id:").removeprefix("\n")
+    original = without_event(raw, LEAK.replace("  - id:", "\n  - id:").removeprefix("\n")
                         .replace("summary: The data is published.\n",
                                  "summary: The data is published.\n\n"))
     assert annotate.add_event(SOURCE, LEAK_FIELDS, raw).ok
@@ -227,7 +210,7 @@ def test_removed_event_leaves_its_expression_unaccounted(raw):
 # --- dismiss ------------------------------------------------------------------------------
 
 def test_dismiss_then_the_build_accepts_the_text(raw):
-    _without(raw, DISCLOSURE)
+    without_event(raw, DISCLOSURE)
     outcome = annotate.dismiss(SOURCE, "le 6 mars", "The communiqué's date; not coded here.",
                                raw_dir=raw)
     assert outcome.ok, outcome.describe()
@@ -279,7 +262,7 @@ def test_a_new_annotation_file_is_created(raw):
 # --- what the form starts from ------------------------------------------------------------
 
 def test_draft_from_an_unaccounted_expression(raw):
-    _without(raw, DISCLOSURE)
+    without_event(raw, DISCLOSURE)
     state = annotate.source_state(SOURCE, raw)
     (found,) = state.unaccounted
     draft = annotate.draft_from_span(state, found.start, found.end)
@@ -298,7 +281,7 @@ def test_draft_from_an_unaccounted_expression(raw):
 
 
 def test_draft_from_a_passage(raw):
-    _without(raw, DISCLOSURE)
+    without_event(raw, DISCLOSURE)
     state = annotate.source_state(SOURCE, raw)
     draft = annotate.draft_from_passage(state, "selon un communiqué publié le 6 mars")
     assert draft.fields["quote"] == "selon un communiqué publié le 6 mars"
@@ -310,7 +293,7 @@ def test_draft_from_a_passage(raw):
 
 
 def test_the_file_changed_on_disk_is_not_overwritten(raw, monkeypatch):
-    _without(raw, DISCLOSURE)
+    without_event(raw, DISCLOSURE)
     real_check = annotate.check
 
     def meanwhile(*args, **kwargs):  # someone saves the file while the change is checked

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import without_event
 
 from helpers.build import validate
 from helpers.core.frames import load_dataset
@@ -13,22 +14,12 @@ from helpers.pipeline import build
 from helpers.present import annotate_form, annotation_view
 
 SOURCE = "test-article"
-DISCLOSURE = '''  - id: test-article-disclosure
-    case: testville-2023
-    type: disclosure
-    event_key: disclosure
-    status: stated_by_victim
-    quote: "un communiqué publié le 6 mars"
-    date_text: "le 6 mars"
-    summary: The hospital discloses the attack.
-'''
 
 
 @pytest.fixture
 def raw(mini_project) -> Path:
     raw = mini_project / "data" / "raw"
-    path = raw / "annotations" / f"{SOURCE}.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(DISCLOSURE, ""), encoding="utf-8")
+    without_event(raw)
     return raw
 
 

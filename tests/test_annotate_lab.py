@@ -19,7 +19,7 @@ import nbformat
 import pytest
 import test_jupyterlab as lab
 import yaml
-from conftest import BROWSER_ARGS, CHROMIUM, MINI_RAW, copy_raw, need_browser
+from conftest import BROWSER_ARGS, CHROMIUM, MINI_RAW, copy_raw, need_browser, without_event
 
 import helpers
 from helpers.core.paths import NOTEBOOKS_DIR
@@ -29,15 +29,6 @@ pytestmark = pytest.mark.integration
 
 NOTEBOOK = "01_annotate_source.ipynb"
 SOURCE = "test-article"
-DISCLOSURE = '''  - id: test-article-disclosure
-    case: testville-2023
-    type: disclosure
-    event_key: disclosure
-    status: stated_by_victim
-    quote: "un communiqué publié le 6 mars"
-    date_text: "le 6 mars"
-    summary: The hospital discloses the attack.
-'''
 EVENT_ID = "test-article-disclosure-2"
 TIMEOUT_MS = 90_000
 
@@ -50,10 +41,7 @@ def _project(tmp_path: Path) -> Path:
                     ignore=shutil.ignore_patterns("__pycache__"))
     raw = copy_raw(MINI_RAW, project)
     build(raw, project / "data" / "processed", project)
-    path = raw / "annotations" / f"{SOURCE}.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert DISCLOSURE in text
-    path.write_text(text.replace(DISCLOSURE, ""), encoding="utf-8")
+    without_event(raw)
     nb = nbformat.read(NOTEBOOKS_DIR / NOTEBOOK, as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     params.source = params.source.replace('source_id = "linformaticien-2022-les-bluets"',
@@ -102,19 +90,7 @@ def test_annotate_an_expression_in_jupyterlab(tmp_path):
                                                  args=BROWSER_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             try:
-                page.route("**/*", lambda route: route.continue_()
-                           if route.request.url.startswith((base, "data:", "blob:"))
-                           else route.abort())
-                page.goto(f"{base}/lab/tree/notebooks/{NOTEBOOK}?token={token}")
-                page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('.jp-StatusBar-Widget')]"
-                    ".some(w => /\\| Idle/.test(w.innerText))", timeout=TIMEOUT_MS)
-                page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-                page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-                page.wait_for_timeout(1000)
-                if page.locator(".jp-Dialog .jp-mod-accept").count():
-                    page.locator(".jp-Dialog .jp-mod-accept").first.click()
+                lab.run_all_cells(page, base, token, NOTEBOOK, TIMEOUT_MS)
                 page.wait_for_selector(".hrt-form .hrt-expression", timeout=TIMEOUT_MS)
 
                 # The live view outlines the one expression nobody accounted for.

@@ -22,7 +22,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import BROWSER_ARGS, CHROMIUM, need_browser
 
 from helpers.core.frames import load_dataset
 from helpers.core.paths import PROJECT_ROOT
@@ -86,19 +85,6 @@ def server(tmp_path_factory):
             process.kill()
             process.wait(timeout=15)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 class Page:

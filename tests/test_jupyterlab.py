@@ -69,6 +69,24 @@ def _stop(server: subprocess.Popen) -> None:
     server.wait(timeout=15)
 
 
+def run_all_cells(page, base: str, token: str, notebook: str, timeout_ms: int) -> None:
+    """Open `notebook` in JupyterLab at `base`, wait for its kernel, then Run → Run All Cells.
+    Only this server is reachable; anything else is refused at once."""
+    page.route("**/*", lambda route: route.continue_()
+               if route.request.url.startswith((base, "data:", "blob:")) else route.abort())
+    page.goto(f"{base}/lab/tree/notebooks/{notebook}?token={token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    # Wait for the kernel to be idle (running earlier asks which kernel to start).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-StatusBar-Widget')]"
+        ".some(w => /\\| Idle/.test(w.innerText))", timeout=timeout_ms)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_timeout(1000)
+    if page.locator(".jp-Dialog .jp-mod-accept").count():
+        page.locator(".jp-Dialog .jp-mod-accept").first.click()
+
+
 def test_compare_notebook_runs_in_jupyterlab(tmp_path):
     need_browser()
     from playwright.sync_api import sync_playwright
@@ -108,22 +126,7 @@ def test_compare_notebook_runs_in_jupyterlab(tmp_path):
                                                  args=BROWSER_ARGS)
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                # Only this server is reachable; anything else is refused at once.
-                page.route("**/*", lambda route: route.continue_()
-                           if route.request.url.startswith((base, "data:", "blob:"))
-                           else route.abort())
-                page.goto(f"{base}/lab/tree/notebooks/{NOTEBOOK}?token={token}")
-                page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-                # Wait for the kernel to be idle (running earlier asks which kernel to
-                # start), then Run → Run All Cells.
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('.jp-StatusBar-Widget')]"
-                    ".some(w => /\\| Idle/.test(w.innerText))", timeout=KERNEL_TIMEOUT_MS)
-                page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-                page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-                page.wait_for_timeout(1000)
-                if page.locator(".jp-Dialog .jp-mod-accept").count():
-                    page.locator(".jp-Dialog .jp-mod-accept").first.click()
+                run_all_cells(page, base, token, NOTEBOOK, KERNEL_TIMEOUT_MS)
                 try:
                     page.wait_for_selector(".js-plotly-plot", timeout=FIGURE_TIMEOUT_MS)
                 except Exception:

@@ -68,7 +68,6 @@ def test_notebook_is_committed_clean_with_a_parameters_cell(name):
 # --- defaults and other parameters ------------------------------------------------------
 
 def test_01_annotate_source(tmp_path):
-    data = load_dataset()
     nb = run("01_annotate_source.ipynb", tmp_path)
     text = outputs_text(nb)
     assert 'class="hrt-q"' in text and "linformaticien-2022-les-bluets" in text

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import BROWSER_ARGS, CHROMIUM, need_browser
+from conftest import need_browser
 from test_reports import shared_reports
 
 from helpers.core.frames import load_dataset
@@ -34,19 +34,6 @@ RAW_WORDS = re.compile(r"\b(NaN|nan|None|NaT|True|False|<NA>)\b")
 COLUMN_NAMES = {c.name for table in __import__("helpers.core.schema", fromlist=["TABLES"])
                 .TABLES.values() for c in table["columns"]}
 KEYS = sorted({k for k in DATA.events.event_key if "-" in k}, key=len, reverse=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 class Watched:

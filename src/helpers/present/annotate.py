@@ -578,21 +578,15 @@ def _occurrence(needle: str, text: str, start: int) -> int | None:
     return None
 
 
-def describe_dating(dating) -> str:
-    """A build's dating (an Interval) for people: value, precision, bounds, method."""
-    if dating is None:
-        return "not dated"
-    lo = dating.earliest.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
-    hi = dating.latest.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
-    return f"{dating.value or 'undated'} ({dating.precision}; {lo} to {hi}; method {dating.method})"
-
-
-def describe_resolution(res) -> str:
-    if res is None:
-        return "not resolved"
-    lo = res.earliest.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
-    hi = res.latest.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
-    return f"{res.value or 'undated'} ({res.precision}; {lo} to {hi}; method {res.method})"
+def describe_interval(interval, missing: str = "not dated") -> str:
+    """An Interval (a build's dating, a resolver's reading) for people: value, precision,
+    bounds, method; `missing` when there is none."""
+    if interval is None:
+        return missing
+    lo = interval.earliest.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
+    hi = interval.latest.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
+    return (f"{interval.value or 'undated'} ({interval.precision}; {lo} to {hi}; "
+            f"method {interval.method})")
 
 
 def read_date(state: SourceState, date_text: str | None, verbatim: bool = True):
@@ -629,7 +623,7 @@ def draft_from_span(state: SourceState, start: int, end: int) -> Draft:
         fields["quote_occurrence"] = occurrence
     found = next((f for f in state.expressions if f.start == start and f.end == end), None)
     resolution, error = read_date(state, date_text)
-    reading = describe_resolution(resolution) if resolution else f"not resolved alone: {error}"
+    reading = describe_interval(resolution) if resolution else f"not resolved alone: {error}"
     note = ""
     context = getattr(found, "context_resolution", None)
     if context is not None and (resolution is None or context.value != resolution.value):
@@ -791,7 +785,7 @@ def _apply(source_id: str, raw_dir: Path, action: str, change, *, event_id: str 
     before = check(_load_raw(raw_dir), source_id, _NoScan())
     after = check(_load_raw(raw_dir, source_id, candidate), source_id, _NoScan())
     new = _new_problems(before.problems, after.problems)
-    reading = next((describe_dating(e.dating) for e in after.events
+    reading = next((describe_interval(e.dating) for e in after.events
                     if event_id and e.annotation.id == event_id), "")
     if new:
         return Outcome(False, action, f"not {done or action}: the build would report "

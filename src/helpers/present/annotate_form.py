@@ -588,7 +588,7 @@ class AnnotationForm:
         verbatim = True if self.state.has_text else self.f["date_text_verbatim"].value
         resolution, error = annotate.read_date(self.state, date_text, verbatim)
         self.reading.value = self._reading_html(
-            annotate.describe_resolution(resolution) if resolution
+            annotate.describe_interval(resolution) if resolution
             else f"not resolved alone ({error}): give an anchor, or a hand date with a note")
 
     def _reading_html(self, text: str) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from helpers.core.errors import ProjectError
+from helpers.publish.exports.common import run_cli
 
 FORMATS = ("svg", "png", "pdf")
 SUPPORTED_FORMATS = ("svg", "png", "pdf", "jpeg", "webp")
@@ -217,15 +218,8 @@ def figures_main(argv: Sequence[str] | None = None) -> int:
                         help="output folder (default: reports/figures)")
     parser.add_argument("--processed", type=Path, default=PROCESSED_DIR,
                         help="the dataset's folder (default: data/processed)")
-    args = parser.parse_args(argv)
-    try:
-        paths = export_for_articles(standard_figures(_load_data(args.processed)), args.out)
-    except (ProjectError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for path in paths:
-        print(path)
-    return 0
+    return run_cli(parser, argv, lambda args: export_for_articles(
+        standard_figures(_load_data(args.processed)), args.out), errors=(ProjectError, ValueError))
 
 
 if __name__ == "__main__":

@@ -2,10 +2,13 @@
 written the same way every time, and the rule for links (only the sources' own pages)."""
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
+import sys
 import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -122,3 +125,28 @@ STATUS_LABELS = {
     "reported_by_outlet": "reported by the outlet",
     "confirmed_by_authorities": "confirmed by the authorities",
 }
+
+
+def out_parser(prog: str, description: str, default: Path, shown: str
+               ) -> argparse.ArgumentParser:
+    """The command line of an export that writes to one folder (`--out`)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--out", type=Path, default=default,
+                        help=f"output folder (default: {shown})")
+    return parser
+
+
+def run_cli(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
+            write: Callable[[argparse.Namespace], Iterable[object]],
+            errors: tuple[type[Exception], ...] = (ProjectError, FileNotFoundError)) -> int:
+    """Parse `argv`, run `write`, print each line it returns; on one of `errors`, print it
+    without a traceback and exit 2."""
+    args = parser.parse_args(argv)
+    try:
+        lines = list(write(args))
+    except errors as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for line in lines:
+        print(line)
+    return 0

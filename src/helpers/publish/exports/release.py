@@ -27,7 +27,7 @@ from helpers.core.frames import load_dataset
 from helpers.core.paths import PROCESSED_DIR, PROJECT_ROOT
 from helpers.publish.version import ReleaseError, released_version
 
-from .common import BUILD_DIR, ExportError, package_info, write_atomic
+from .common import BUILD_DIR, ExportError, out_parser, package_info, run_cli, write_atomic
 
 DEFAULT_DIR = BUILD_DIR / "release"
 ROOT_FILES = ("CITATION.cff", "LICENSE", "LICENSE-DATA.md", "CHANGELOG.md")
@@ -138,23 +138,13 @@ def check_release(payload: bytes, processed_dir: Path = PROCESSED_DIR,
 
 
 def main(argv=None) -> int:
-    import argparse
-    import sys
+    parser = out_parser("python -m helpers export release",
+                        "Write a versioned, reproducible zip of the data package with SHA-256 "
+                        "checksums.", DEFAULT_DIR, "build/release")
 
-    from helpers.core.errors import ProjectError
-
-    parser = argparse.ArgumentParser(prog="python -m helpers export release",
-                                     description="Write a versioned, reproducible zip of the "
-                                                 "data package with SHA-256 checksums.")
-    parser.add_argument("--out", type=Path, default=DEFAULT_DIR,
-                        help="output folder (default: build/release)")
-    args = parser.parse_args(argv)
-    try:
+    def write(args):
         archive, digest = build_release(args.out)
-    except (ProjectError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(archive)
-    print(digest)
-    print(digest.read_text(encoding="ascii").strip())
-    return 0
+        return [archive, digest, digest.read_text(encoding="ascii").strip()]
+
+    return run_cli(parser, argv, write)
+

@@ -22,7 +22,15 @@ from helpers.core.frames import load_dataset
 from helpers.core.paths import PROCESSED_DIR
 from helpers.core.schema import TABLES
 
-from .common import BUILD_DIR, ExportError, json_bytes, package_info, write_atomic
+from .common import (
+    BUILD_DIR,
+    ExportError,
+    json_bytes,
+    out_parser,
+    package_info,
+    run_cli,
+    write_atomic,
+)
 
 DB_NAME = "hospital-ransomware-timelines"
 DEFAULT_DIR = BUILD_DIR / "datasette"
@@ -228,23 +236,8 @@ def load_metadata(path: Path) -> dict:
 
 
 def main(argv=None) -> int:
-    import argparse
-    import sys
+    parser = out_parser("python -m helpers export sqlite",
+                        "Write the data package as a SQLite database with Datasette metadata "
+                        "(make serve runs Datasette on it).", DEFAULT_DIR, "build/datasette")
+    return run_cli(parser, argv, lambda args: build(args.out))
 
-    from helpers.core.errors import ProjectError
-
-    parser = argparse.ArgumentParser(prog="python -m helpers export sqlite",
-                                     description="Write the data package as a SQLite database "
-                                                 "with Datasette metadata (make serve runs "
-                                                 "Datasette on it).")
-    parser.add_argument("--out", type=Path, default=DEFAULT_DIR,
-                        help="output folder (default: build/datasette)")
-    args = parser.parse_args(argv)
-    try:
-        paths = build(args.out)
-    except (ProjectError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for path in paths:
-        print(path)
-    return 0

@@ -48,7 +48,9 @@ from .common import (
     STATUS_LABELS,
     ExportError,
     json_bytes,
+    out_parser,
     package_info,
+    run_cli,
     source_url,
     text,
     write_atomic,
@@ -430,20 +432,7 @@ def export(out_dir: Path = EXPORTS_DIR, processed_dir: Path = PROCESSED_DIR) -> 
 
 
 def main(argv=None) -> int:
-    import argparse
-    import sys
+    parser = out_parser("python -m helpers export stix",
+                        "Write the dataset as a STIX 2.1 bundle.", EXPORTS_DIR, "build/exports")
+    return run_cli(parser, argv, lambda args: [export(args.out)])
 
-    from helpers.core.errors import ProjectError
-
-    parser = argparse.ArgumentParser(prog="python -m helpers export stix",
-                                     description="Write the dataset as a STIX 2.1 bundle.")
-    parser.add_argument("--out", type=Path, default=EXPORTS_DIR,
-                        help="output folder (default: build/exports)")
-    args = parser.parse_args(argv)
-    try:
-        path = export(args.out)
-    except (ProjectError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(path)
-    return 0

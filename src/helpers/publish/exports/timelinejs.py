@@ -33,7 +33,9 @@ from .common import (
     STATUS_LABELS,
     ExportError,
     json_bytes,
+    out_parser,
     package_info,
+    run_cli,
     source_url,
     text,
     write_atomic,
@@ -268,22 +270,8 @@ def export(out_dir: Path = DEFAULT_DIR, processed_dir: Path = PROCESSED_DIR) -> 
 
 
 def main(argv=None) -> int:
-    import argparse
-    import sys
+    parser = out_parser("python -m helpers export timelinejs",
+                        "Write TimelineJS timelines of every case and of the Les Bluets–Cannes "
+                        "pair.", DEFAULT_DIR, "build/exports/timelinejs")
+    return run_cli(parser, argv, lambda args: export(args.out))
 
-    from helpers.core.errors import ProjectError
-
-    parser = argparse.ArgumentParser(prog="python -m helpers export timelinejs",
-                                     description="Write TimelineJS timelines of every case "
-                                                 "and of the Les Bluets–Cannes pair.")
-    parser.add_argument("--out", type=Path, default=DEFAULT_DIR,
-                        help="output folder (default: build/exports/timelinejs)")
-    args = parser.parse_args(argv)
-    try:
-        paths = export(args.out)
-    except (ProjectError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for path in paths:
-        print(path)
-    return 0
